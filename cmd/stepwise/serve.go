@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"stepwise"
+	"stepwise/db"
+	"stepwise/handlers"
+	"stepwise/models"
+)
+
+// shutdownGrace is how long in-flight requests get to finish after SIGTERM.
+const shutdownGrace = 15 * time.Second
+
+// serve opens and migrates the database, loads the built-in guide, and
+// serves until ctx is cancelled (SIGINT or SIGTERM), then drains requests.
+func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	var cfg config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.register(fs)
+	addr := fs.String("addr", env("STEPWISE_ADDR", "127.0.0.1:8080"), "address to listen on (env STEPWISE_ADDR)")
+	secure := fs.Bool("secure-cookies", env("STEPWISE_SECURE_COOKIES", "false") == "true",
+		"mark the session cookie Secure; set when users reach Stepwise over HTTPS (env STEPWISE_SECURE_COOKIES)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log, err := cfg.logger(stderr)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+
+	d, err := db.Open(cfg.database, db.Options{})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	n, err := d.Migrate(ctx, stepwise.SQLiteMigrations())
+	if err != nil {
+		return err
+	}
+	m := models.New(d)
+	loaded, err := m.Guides.LoadBuiltinGuides(ctx, stepwise.BuiltinGuides())
+	if err != nil {
+		return err
+	}
+	assets, err := handlers.NewAssets(stepwise.Static())
+	if err != nil {
+		return err
+	}
+
+	store := d.SessionStore()
+	defer store.Close()
+	sm := scs.New()
+	sm.Store = store
+	sm.Lifetime = 14 * 24 * time.Hour
+	sm.Cookie.Name = "stepwise_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Persist = true
+
+	app := handlers.New(handlers.Deps{
+		DB: d, Models: m, Sessions: sm, Assets: assets, Logger: log, SecureCookies: *secure,
+	})
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	log.Info("stepwise started",
+		"addr", "http://"+ln.Addr().String(), "database", cfg.database,
+		"migrations_applied", n, "guides_loaded", loaded, "startup", time.Since(start).Round(time.Millisecond))
+
+	errc := make(chan error, 1)
+	go func() { errc <- app.Listener(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining requests", "grace", shutdownGrace)
+	if err := app.ShutdownWithTimeout(shutdownGrace); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,101 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"stepwise/models"
+	"stepwise/views/pages"
+)
+
+// guideStore is what guide pages need from the guide store.
+type guideStore interface {
+	Published(ctx context.Context, userID int64, page, size int) ([]models.GuideCard, models.Page, error)
+	BySlug(ctx context.Context, slug string) (models.Guide, error)
+	ResumePoint(ctx context.Context, userID int64) (models.Resume, error)
+}
+
+// stepStore is what guide and step pages need from the step store.
+type stepStore interface {
+	List(ctx context.Context, guideID int64) ([]models.StepLink, error)
+	At(ctx context.Context, guideID int64, n int) (models.Step, error)
+	Count(ctx context.Context, guideID int64) (int, error)
+}
+
+// progressStore is what pages need from the progress store.
+type progressStore interface {
+	Done(ctx context.Context, userID, guideID int64) (map[int64]bool, error)
+	Count(ctx context.Context, userID, guideID int64) (int, error)
+	Toggle(ctx context.Context, userID int64, step models.Step) (bool, error)
+	Set(ctx context.Context, userID int64, step models.Step, done bool) error
+}
+
+// guidesPerPage is how many guides the home page lists at once.
+const guidesPerPage = 24
+
+// Guides serves the catalogue and guide overviews.
+type Guides struct {
+	Guides   guideStore
+	Steps    stepStore
+	Progress progressStore
+	viewer
+}
+
+// Index shows the published guides with the user's progress and, for a
+// signed-in user, where they left off.
+func (h *Guides) Index(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	var uid int64
+	if u := CurrentUser(c); u != nil {
+		uid = u.ID
+	}
+	page := c.QueryInt("page", 1)
+	if page < 1 || page > 10000 {
+		page = 1
+	}
+	cards, pg, err := h.Guides.Published(ctx, uid, page, guidesPerPage)
+	if err != nil {
+		return err
+	}
+	data := pages.HomeData{Guides: cards, Page: pg}
+	if uid != 0 {
+		r, err := h.Guides.ResumePoint(ctx, uid)
+		switch {
+		case err == nil:
+			data.Resume = &r
+		case !errors.Is(err, models.ErrNotFound):
+			return err
+		}
+	}
+	return render(c, fiber.StatusOK, pages.Home(h.page(c, "Guides", false), data))
+}
+
+// Show is a guide's overview with its steps and the user's progress.
+func (h *Guides) Show(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	guide, err := h.Guides.BySlug(ctx, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	steps, err := h.Steps.List(ctx, guide.ID)
+	if err != nil {
+		return err
+	}
+	done := map[int64]bool{}
+	if u := CurrentUser(c); u != nil {
+		if done, err = h.Progress.Done(ctx, u.ID, guide.ID); err != nil {
+			return err
+		}
+	}
+	next := 1
+	for _, s := range steps {
+		if !done[s.ID] {
+			next = s.Position
+			break
+		}
+	}
+	return render(c, fiber.StatusOK, pages.Guide(h.page(c, guide.Title, false),
+		pages.GuideData{Guide: guide, Steps: steps, Done: done, Next: next}))
+}

@@ -1,0 +1,67 @@
+package handlers
+
+import (
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+
+	"stepwise/models"
+	"stepwise/views/components"
+	"stepwise/views/pages"
+)
+
+// Complete marks step n complete or not. A form field done=true|false sets
+// that state (so a double click changes nothing); without it the request
+// toggles. htmx gets the new control plus out-of-band progress bar and
+// sidebar entry; a plain form post is redirected back to the step (303).
+func (h *Steps) Complete(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	user := CurrentUser(c)
+	n, err := stepNumber(c)
+	if err != nil {
+		return err
+	}
+	guide, err := h.Guides.BySlug(ctx, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	step, err := h.Steps.At(ctx, guide.ID, n)
+	if err != nil {
+		return err
+	}
+
+	var done bool
+	switch c.FormValue("done") {
+	case "true":
+		done = true
+		err = h.Progress.Set(ctx, user.ID, step, true)
+	case "false":
+		err = h.Progress.Set(ctx, user.ID, step, false)
+	case "":
+		done, err = h.Progress.Toggle(ctx, user.ID, step)
+	default:
+		return fiber.NewError(fiber.StatusBadRequest, "The field done must be true or false.")
+	}
+	if err != nil {
+		return err
+	}
+
+	c.Vary("HX-Request")
+	if !isHTMX(c) {
+		return c.Redirect(fmt.Sprintf("/guides/%s/steps/%d", guide.Slug, step.Position), fiber.StatusSeeOther)
+	}
+	count, err := h.Progress.Count(ctx, user.ID, guide.ID)
+	if err != nil {
+		return err
+	}
+	total, err := h.Steps.Count(ctx, guide.ID)
+	if err != nil {
+		return err
+	}
+	state := components.CompleteState{
+		Slug: guide.Slug, Position: step.Position, Done: done,
+		SignedIn: true, CSRF: csrfToken(c, h.sessions), Focus: true,
+	}
+	link := models.StepLink{ID: step.ID, Position: step.Position, Title: step.Title}
+	return render(c, fiber.StatusOK, pages.StepProgress(state, link, count, total))
+}

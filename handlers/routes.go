@@ -1,0 +1,41 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+)
+
+// registerRoutes is the one place every route is listed, with the
+// middleware that runs before it, outermost first.
+func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
+	// Every request: a request id and a logger, one access-log line, and
+	// errors rendered by e; then the security headers.
+	app.Use(requestLog(d.Logger, e))
+	app.Use(securityHeaders)
+
+	// Health and static files need no session.
+	health := &Health{DB: d.DB}
+	app.Get("/healthz", health.Live)
+	app.Get("/readyz", health.Ready)
+	app.Get("/static/*", d.Assets.Serve)
+
+	// Pages: session, CSRF check on unsafe methods, the signed-in user.
+	app.Use(sessions(d.Sessions), csrf(d.Sessions), loadUser(d.Sessions, d.Models.Users))
+
+	v := viewer{sessions: d.Sessions, assets: d.Assets}
+	guides := &Guides{Guides: d.Models.Guides, Steps: d.Models.Steps, Progress: d.Models.Progress, viewer: v}
+	app.Get("/", guides.Index)
+	app.Get("/guides/:slug", guides.Show)
+
+	steps := &Steps{Guides: d.Models.Guides, Steps: d.Models.Steps, Progress: d.Models.Progress, viewer: v}
+	app.Get("/guides/:slug/steps/:n", steps.Show)
+	app.Post("/guides/:slug/steps/:n/complete", requireUser, steps.Complete)
+
+	auth := &Auth{Users: d.Models.Users, Sessions: d.Sessions, viewer: v}
+	app.Get("/signup", auth.SignupForm)
+	app.Post("/signup", auth.Signup)
+	app.Get("/login", auth.LoginForm)
+	app.Post("/login", auth.Login)
+	app.Post("/logout", auth.Logout)
+
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+}

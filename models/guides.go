@@ -1,0 +1,131 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"stepwise/db"
+)
+
+// Guide is a guide's own fields.
+type Guide struct {
+	ID          int64      `db:"id"`
+	Slug        string     `db:"slug"`
+	Title       string     `db:"title"`
+	Summary     string     `db:"summary"`
+	Difficulty  string     `db:"difficulty"`
+	Minutes     int        `db:"minutes"`
+	IntroHTML   string     `db:"intro_html"`
+	PublishedAt *time.Time `db:"published_at"`
+}
+
+// GuideCard is a guide as the catalogue lists it, with the viewer's
+// progress (zero for a visitor).
+type GuideCard struct {
+	ID         int64  `db:"id"`
+	Slug       string `db:"slug"`
+	Title      string `db:"title"`
+	Summary    string `db:"summary"`
+	Difficulty string `db:"difficulty"`
+	Minutes    int    `db:"minutes"`
+	StepCount  int    `db:"step_count"`
+	DoneCount  int    `db:"done_count"`
+}
+
+// Percent is the share of steps done, 0–100.
+func (g GuideCard) Percent() int { return percent(g.DoneCount, g.StepCount) }
+
+func percent(done, total int) int {
+	if total <= 0 {
+		return 0
+	}
+	return done * 100 / total
+}
+
+// Guides stores guides.
+type Guides struct{ db *db.DB }
+
+// Page is one page of a list.
+type Page struct {
+	Number  int // 1-based
+	Size    int
+	HasNext bool
+}
+
+// Published lists published guides, oldest first, with userID's progress in
+// each (userID 0 for a visitor). It is one query whatever the page holds.
+func (g *Guides) Published(ctx context.Context, userID int64, page, size int) ([]GuideCard, Page, error) {
+	if page < 1 {
+		page = 1
+	}
+	var cards []GuideCard
+	err := g.db.Select(ctx, &cards, `
+		SELECT g.id, g.slug, g.title, g.summary, g.difficulty, g.minutes,
+		       (SELECT count(*) FROM steps s WHERE s.guide_id = g.id) AS step_count,
+		       (SELECT count(*) FROM progress p WHERE p.user_id = ? AND p.guide_id = g.id) AS done_count
+		FROM guides g
+		WHERE g.published_at IS NOT NULL
+		ORDER BY g.published_at, g.id
+		LIMIT ? OFFSET ?`, userID, size+1, (page-1)*size)
+	if err != nil {
+		return nil, Page{}, fmt.Errorf("published guides: %w", err)
+	}
+	p := Page{Number: page, Size: size}
+	if len(cards) > size {
+		p.HasNext = true
+		cards = cards[:size]
+	}
+	return cards, p, nil
+}
+
+// BySlug returns the published guide with slug.
+func (g *Guides) BySlug(ctx context.Context, slug string) (Guide, error) {
+	var guide Guide
+	err := g.db.Get(ctx, &guide, `
+		SELECT id, slug, title, summary, difficulty, minutes, intro_html, published_at
+		FROM guides WHERE slug = ? AND published_at IS NOT NULL`, slug)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Guide{}, ErrNotFound
+	}
+	if err != nil {
+		return Guide{}, fmt.Errorf("guide by slug: %w", err)
+	}
+	return guide, nil
+}
+
+// Resume is where a learner left off: the guide most recently worked on
+// that is not finished, and its first incomplete step.
+type Resume struct {
+	GuideSlug  string `db:"slug"`
+	GuideTitle string `db:"title"`
+	Position   int    `db:"position"`
+	StepTitle  string `db:"step_title"`
+}
+
+// ResumePoint returns where userID left off, or ErrNotFound when there is
+// no guide in progress.
+func (g *Guides) ResumePoint(ctx context.Context, userID int64) (Resume, error) {
+	var r Resume
+	// The most recently active guide that still has an incomplete step, and
+	// that step. Both lookups ride the (user_id, guide_id, completed_at) and
+	// (guide_id, position) indexes.
+	err := g.db.Get(ctx, &r, `
+		SELECT g.slug, g.title, s.position, s.title AS step_title
+		FROM (SELECT guide_id, max(completed_at) AS last
+		      FROM progress WHERE user_id = ? GROUP BY guide_id) a
+		JOIN guides g ON g.id = a.guide_id AND g.published_at IS NOT NULL
+		JOIN steps s ON s.guide_id = g.id
+		WHERE NOT EXISTS (SELECT 1 FROM progress p WHERE p.user_id = ? AND p.step_id = s.id)
+		ORDER BY a.last DESC, s.position
+		LIMIT 1`, userID, userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Resume{}, ErrNotFound
+	}
+	if err != nil {
+		return Resume{}, fmt.Errorf("resume point: %w", err)
+	}
+	return r, nil
+}

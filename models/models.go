@@ -1,0 +1,42 @@
+// Package models holds Stepwise's domain types and the SQL that reads and
+// writes them. Each query sits beside the method that runs it; placeholders
+// are written as ? and rebound for the driver when prepared.
+package models
+
+import (
+	"errors"
+	"time"
+
+	"stepwise/db"
+)
+
+// Sentinel errors that handlers map to HTTP statuses.
+var (
+	// ErrNotFound: the row does not exist (or the caller may not see it).
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: a unique value (such as an email) is already taken.
+	ErrConflict = errors.New("conflict")
+	// ErrInvalidCredentials: the email and password do not match an account.
+	ErrInvalidCredentials = errors.New("invalid credentials")
+)
+
+// Models bundles every store over one database.
+type Models struct {
+	Users    *Users
+	Guides   *Guides
+	Steps    *Steps
+	Progress *Progress
+}
+
+// New returns the stores over d.
+func New(d *db.DB) *Models {
+	return &Models{
+		Users:    &Users{db: d},
+		Guides:   &Guides{db: d},
+		Steps:    &Steps{db: d},
+		Progress: &Progress{db: d, now: now},
+	}
+}
+
+// now is the clock; times are stored in UTC so both SQL dialects agree.
+func now() time.Time { return time.Now().UTC() }

@@ -1,0 +1,30 @@
+package models
+
+import (
+	"github.com/alexedwards/argon2id"
+)
+
+// passwordParams are OWASP's recommended argon2id settings (19 MiB of
+// memory, two passes, one lane).
+var passwordParams = &argon2id.Params{
+	Memory:      19 * 1024,
+	Iterations:  2,
+	Parallelism: 1,
+	SaltLength:  16,
+	KeyLength:   32,
+}
+
+// HashPassword returns an encoded argon2id hash of password.
+func HashPassword(password string) (string, error) {
+	return argon2id.CreateHash(password, passwordParams)
+}
+
+// dummyHash is compared against when an email is unknown, so a failed login
+// takes as long whether or not the account exists.
+var dummyHash, _ = HashPassword("stepwise-timing-equalizer")
+
+// CheckPassword reports whether password matches the encoded hash.
+func checkPasswordHash(password, hash string) bool {
+	ok, err := argon2id.ComparePasswordAndHash(password, hash)
+	return err == nil && ok
+}
