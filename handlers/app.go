@@ -24,8 +24,6 @@ type Deps struct {
 	Sessions *scs.SessionManager
 	Assets   *Assets
 	Logger   *slog.Logger
-	// SecureCookies marks the session cookie Secure (serving over TLS).
-	SecureCookies bool
 }
 
 // New returns the Fiber app with every middleware and route installed.
@@ -41,7 +39,6 @@ func New(d Deps) *fiber.App {
 		DisableStartupMessage: true,
 		ErrorHandler:          e.handle,
 	})
-	d.Sessions.Cookie.Secure = d.SecureCookies
 	registerRoutes(app, d, e)
 	return app
 }

@@ -7,10 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"time"
-
-	"github.com/alexedwards/scs/v2"
 
 	"stepwise"
 	"stepwise/db"
@@ -61,16 +58,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 	store := d.SessionStore()
 	defer store.Close()
-	sm := scs.New()
-	sm.Store = store
-	sm.Lifetime = 14 * 24 * time.Hour
-	sm.Cookie.Name = "stepwise_session"
-	sm.Cookie.HttpOnly = true
-	sm.Cookie.SameSite = http.SameSiteLaxMode
-	sm.Cookie.Persist = true
+	sm := handlers.NewSessions(store, *secure)
 
 	app := handlers.New(handlers.Deps{
-		DB: d, Models: m, Sessions: sm, Assets: assets, Logger: log, SecureCookies: *secure,
+		DB: d, Models: m, Sessions: sm, Assets: assets, Logger: log,
 	})
 
 	ln, err := net.Listen("tcp", *addr)

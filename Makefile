@@ -1,0 +1,58 @@
+# Stepwise — every task is one make target. `make run` and `make test` are
+# the two a newcomer needs.
+
+GO        ?= go
+BIN       := bin/stepwise
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+GOSEC       := github.com/securego/gosec/v2/cmd/gosec@v2.30.0
+GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
+
+.PHONY: run build generate check-generated test test-short lint vet cover fuzz bench clean
+
+## run: start Stepwise on SQLite (./data/stepwise.db) with the built-in guide at http://127.0.0.1:8080
+run:
+	$(GO) run ./cmd/stepwise serve
+
+## build: build the binary into bin/
+build:
+	$(GO) build -trimpath -o $(BIN) ./cmd/stepwise
+
+## generate: regenerate the templ components (*_templ.go, committed)
+generate:
+	$(GO) tool templ generate -path views
+
+## check-generated: fail when the committed *_templ.go files are stale
+check-generated:
+	@$(GO) tool templ generate -path views >/dev/null 2>&1
+	@if [ -n "$$(git status --porcelain -- views)" ]; then \
+		echo "generated templ files are stale; run 'make generate' and commit:"; \
+		git status --porcelain -- views; exit 1; fi
+
+## vet: go vet and gofmt
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+
+## test: every test (unit, integration, browser, fuzz seeds) with the race detector
+test: check-generated vet
+	$(GO) test -race -count=1 ./...
+
+## test-short: the same without the browser tests
+test-short:
+	$(GO) test -race -short ./...
+
+## lint: go vet, staticcheck, gosec, and govulncheck when its database is reachable
+lint: vet
+	$(GO) run $(STATICCHECK) ./...
+	$(GO) run $(GOSEC) -quiet -exclude-generated ./...
+	@$(GO) run $(GOVULNCHECK) ./... || echo "govulncheck could not complete (its vulnerability database may be unreachable from here); see README"
+
+## cover: per-package statement coverage and an HTML report in coverage.html
+cover:
+	$(GO) test -short -coverpkg=./... -coverprofile=coverage.out ./... | sed 's/of statements in .*/of statements/'
+	$(GO) tool cover -func=coverage.out | tail -1
+	$(GO) tool cover -html=coverage.out -o coverage.html
+	@echo "HTML report: coverage.html"
+
+clean:
+	rm -rf bin data coverage.out coverage.html
