@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/mattn/go-sqlite3"
@@ -32,7 +33,15 @@ type DB struct {
 
 	wStmts stmtCache
 	rStmts stmtCache
+
+	// queries counts statements run through Get, Select, Exec and
+	// GetWrite, so tests can prove a page's query count is fixed.
+	queries atomic.Int64
 }
+
+// QueryCount returns how many statements have run through this DB's query
+// methods so far.
+func (d *DB) QueryCount() int64 { return d.queries.Load() }
 
 // Options tune how the database is opened.
 type Options struct {
@@ -156,10 +165,12 @@ func (d *DB) readStmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
 	if tx := txFrom(ctx); tx != nil {
 		return d.writeStmt(ctx, query)
 	}
+	d.queries.Add(1)
 	return d.rStmts.get(ctx, d.R, query)
 }
 
 func (d *DB) writeStmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
+	d.queries.Add(1)
 	if tx := txFrom(ctx); tx != nil {
 		// The transaction holds the only writer connection, so preparing
 		// on the pool here would wait for it forever. Use the cached

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/gofiber/fiber/v2"
 
 	"stepwise"
 	"stepwise/db"
@@ -32,23 +33,7 @@ type server struct {
 
 func newServer(t *testing.T) *server {
 	t.Helper()
-	d := dbtest.New(t)
-	m := models.New(d)
-	if _, err := m.Guides.LoadBuiltinGuides(context.Background(), stepwise.BuiltinGuides()); err != nil {
-		t.Fatalf("load guides: %v", err)
-	}
-	assets, err := handlers.NewAssets(stepwise.Static())
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &lockedWriter{b: &strings.Builder{}}
-	store := d.SessionStore()
-	t.Cleanup(store.Close)
-	app := handlers.New(handlers.Deps{
-		DB: d, Models: m, Assets: assets,
-		Sessions: handlers.NewSessions(store, false),
-		Logger:   slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-	})
+	app, d, m, logs := newApp(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -56,6 +41,30 @@ func newServer(t *testing.T) *server {
 	go func() { _ = app.Listener(ln) }()
 	t.Cleanup(func() { _ = app.Shutdown() })
 	return &server{t: t, URL: "http://" + ln.Addr().String(), DB: d, Models: m, Logs: logs}
+}
+
+// newApp builds the real app over a fresh database with the built-in
+// guide, without listening (for app.Test and fuzzing).
+func newApp(tb testing.TB) (*fiber.App, *db.DB, *models.Models, *lockedWriter) {
+	tb.Helper()
+	d := dbtest.New(tb)
+	m := models.New(d)
+	if _, err := m.Guides.LoadBuiltinGuides(context.Background(), stepwise.BuiltinGuides()); err != nil {
+		tb.Fatalf("load guides: %v", err)
+	}
+	assets, err := handlers.NewAssets(stepwise.Static())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	logs := &lockedWriter{b: &strings.Builder{}}
+	store := d.SessionStore()
+	tb.Cleanup(store.Close)
+	app := handlers.New(handlers.Deps{
+		DB: d, Models: m, Assets: assets,
+		Sessions: handlers.NewSessions(store, false),
+		Logger:   slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	})
+	return app, d, m, logs
 }
 
 // client is a browser-like client: a cookie jar, and redirects reported
