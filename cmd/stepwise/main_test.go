@@ -40,7 +40,9 @@ func startServe(t *testing.T, dbPath string) (string, *syncBuffer, func() error)
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0", "-database", dbPath}, io.Discard, logs) }()
+	go func() {
+		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0", "-database", dbPath}, io.Discard, logs)
+	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		if m := addrRE.FindStringSubmatch(logs.String()); m != nil {

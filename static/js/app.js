@@ -19,6 +19,30 @@
     flash("Stepwise could not be reached. Check your connection and try again.");
   });
 
+  // A code block or table that scrolls sideways must be reachable from the
+  // keyboard (WCAG 2.1.1): give each one that overflows a tab stop, so the
+  // arrow keys scroll it, and take it back when it fits again. Only the
+  // tab stops set here are ever removed.
+  function keyboardScrollers() {
+    document.querySelectorAll(".prose pre, .prose table").forEach(function (el) {
+      var overflows = el.scrollWidth > el.clientWidth;
+      if (overflows && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+        el.dataset.scrollStop = "";
+      } else if (!overflows && "scrollStop" in el.dataset) {
+        el.removeAttribute("tabindex");
+        delete el.dataset.scrollStop;
+      }
+    });
+  }
+  keyboardScrollers();
+  window.addEventListener("load", keyboardScrollers);
+  var resizing = 0;
+  window.addEventListener("resize", function () {
+    cancelAnimationFrame(resizing);
+    resizing = requestAnimationFrame(keyboardScrollers);
+  });
+
   // Clear an old message once a later request succeeds.
   document.addEventListener("htmx:afterRequest", function (e) {
     if (e.detail.successful && e.detail.target && e.detail.target.id !== "flash") {
