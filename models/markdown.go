@@ -23,7 +23,7 @@ var (
 				// Classes, not inline styles: the Content-Security-Policy
 				// forbids inline styles, and static/css/chroma.css styles
 				// the classes for light and dark mode.
-				highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
+				highlighting.WithFormatOptions(chromahtml.WithClasses(true), chromahtml.WithPreWrapper(focusablePre{})),
 			),
 		),
 	)
@@ -34,6 +34,9 @@ func newSanitizer() *bluemonday.Policy {
 	p := bluemonday.UGCPolicy()
 	// Syntax-highlighting classes from chroma (short lowercase names).
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^[a-z0-9 -]{1,64}$`)).OnElements("pre", "code", "span")
+	// Code blocks scroll sideways; tabindex="0" lets keyboard users reach
+	// and scroll them.
+	p.AllowAttrs("tabindex").Matching(regexp.MustCompile(`^0$`)).OnElements("pre")
 	p.AllowURLSchemes("http", "https", "mailto")
 	p.RequireNoFollowOnLinks(true)
 	p.AddTargetBlankToFullyQualifiedLinks(false)
@@ -47,4 +50,22 @@ func RenderMarkdown(src string) (string, error) {
 		return "", fmt.Errorf("render markdown: %w", err)
 	}
 	return sanitizer.Sanitize(buf.String()), nil
+}
+
+// focusablePre writes chroma's <pre> with tabindex="0", so a code block
+// that scrolls sideways can be reached and scrolled from the keyboard.
+type focusablePre struct{}
+
+func (focusablePre) Start(code bool, styleAttr string) string {
+	if code {
+		return `<pre tabindex="0"` + styleAttr + `><code>`
+	}
+	return `<pre tabindex="0"` + styleAttr + `>`
+}
+
+func (focusablePre) End(code bool) string {
+	if code {
+		return `</code></pre>`
+	}
+	return `</pre>`
 }

@@ -38,7 +38,7 @@ func TestRenderMarkdownKeepsFormatting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"<h2", "<li>one</li>", `<pre class="chroma"`, `class="kd"`, `href="https://example.com"`, `rel="nofollow"`} {
+	for _, want := range []string{"<h2", "<li>one</li>", `<pre tabindex="0" class="chroma"`, `class="kd"`, `href="https://example.com"`, `rel="nofollow"`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("output %q lacks %q", html, want)
 		}
