@@ -3,11 +3,15 @@ package handlers
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise/models"
+	"stepwise/views"
 	"stepwise/views/pages"
 )
 
@@ -19,9 +23,25 @@ type userStore interface {
 
 // Auth serves sign-up, login and logout.
 type Auth struct {
-	Users    userStore
-	Sessions *scs.SessionManager
+	Users        userStore
+	UserSessions userSessionStore
+	Throttle     throttle
+	Audit        auditLog
+	Sessions     *scs.SessionManager
 	viewer
+}
+
+// userSessionStore is what auth needs from the user_sessions store.
+type userSessionStore interface {
+	sessionStarter
+	Delete(ctx context.Context, userID int64, id string) error
+}
+
+// throttle is what auth needs from the brute-force throttle.
+type throttle interface {
+	Wait(ctx context.Context, keys ...string) (time.Duration, error)
+	Fail(ctx context.Context, l models.Limit, key string) error
+	Clear(ctx context.Context, key string) error
 }
 
 // signupForm is the decoded sign-up form.
@@ -79,7 +99,7 @@ func (h *Auth) Signup(c *fiber.Ctx) error {
 			return err
 		default:
 			Logger(c.UserContext()).Info("user signed up", "user_id", user.ID)
-			if err := h.signIn(c, user); err != nil {
+			if err := h.signIn(c, user, models.EventSignup); err != nil {
 				return err
 			}
 			return redirect(c, orHome(f.Next))
@@ -98,9 +118,15 @@ func (h *Auth) LoginForm(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, pages.Login(h.page(c, "Log in", true), pages.LoginForm{Next: next}))
 }
 
-// Login signs the user in and returns them to ?next (local paths only).
-// A failure says only that the pair did not match, never which part.
+// loginFailed is the one message for every wrong email or password, so the
+// page never tells whether an email is registered.
+const loginFailed = "That email and password do not match an account."
+
+// Login checks the password (throttled per account and per address), then
+// either signs the user in or, with two-factor on, asks for a code. It
+// returns them to ?next (local paths only).
 func (h *Auth) Login(c *fiber.Ctx) error {
+	ctx := c.UserContext()
 	f := pages.LoginForm{
 		Email:  models.NormalizeEmail(c.FormValue("email")),
 		Next:   SafeNext(c.FormValue("next")),
@@ -113,49 +139,123 @@ func (h *Auth) Login(c *fiber.Ctx) error {
 	if password == "" {
 		f.Errors.Add("password", "Enter your password.")
 	}
-	if !f.Errors.Any() {
-		if len(password) > 4*models.PasswordMaxLen {
-			password = "" // refuse without hashing megabytes
-		}
-		user, err := h.Users.Authenticate(c.UserContext(), f.Email, password)
-		switch {
-		case errors.Is(err, models.ErrInvalidCredentials):
-			f.Failed = "That email and password do not match an account."
-			Logger(c.UserContext()).Info("login failed")
-		case err != nil:
-			return err
-		default:
-			Logger(c.UserContext()).Info("user logged in", "user_id", user.ID)
-			if err := h.signIn(c, user); err != nil {
-				return err
-			}
-			return redirect(c, orHome(f.Next))
-		}
+	if f.Errors.Any() {
+		return render(c, fiber.StatusUnprocessableEntity, pages.Login(h.page(c, "Log in", true), f))
 	}
-	return render(c, fiber.StatusUnprocessableEntity, pages.Login(h.page(c, "Log in", true), f))
+
+	keys := []string{"login:email:" + f.Email, "login:ip:" + c.IP()}
+	wait, err := h.Throttle.Wait(ctx, keys...)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		if err := record(c, h.Audit, models.EventLoginThrottled, 0, 0, ""); err != nil {
+			return err
+		}
+		f.Failed = tooManyAttempts(wait)
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(wait.Seconds())+1))
+		return render(c, fiber.StatusTooManyRequests, pages.Login(h.page(c, "Log in", true), f))
+	}
+
+	if len(password) > 4*models.PasswordMaxLen {
+		password = "" // refuse without hashing megabytes
+	}
+	user, err := h.Users.Authenticate(ctx, f.Email, password)
+	switch {
+	case errors.Is(err, models.ErrInvalidCredentials):
+		if err := h.Throttle.Fail(ctx, models.AccountLimit, keys[0]); err != nil {
+			return err
+		}
+		if err := h.Throttle.Fail(ctx, models.AddressLimit, keys[1]); err != nil {
+			return err
+		}
+		if err := record(c, h.Audit, models.EventLoginFailure, 0, user.ID, ""); err != nil {
+			return err
+		}
+		f.Failed = loginFailed
+		return render(c, fiber.StatusUnprocessableEntity, pages.Login(h.page(c, "Log in", true), f))
+	case err != nil:
+		return err
+	}
+	if err := h.Throttle.Clear(ctx, keys[0]); err != nil {
+		return err
+	}
+	switch {
+	case user.Locked():
+		f.Failed = "This account is locked. Please contact an administrator."
+		return render(c, fiber.StatusForbidden, pages.Login(h.page(c, "Log in", true), f))
+	case user.MustResetPassword:
+		f.Failed = "An administrator asked you to choose a new password. Use “Forgot your password?” to get a link by email."
+		return render(c, fiber.StatusForbidden, pages.Login(h.page(c, "Log in", true), f))
+	case user.TwoFactor():
+		// The password was right; the session remembers that (and
+		// nothing more) until the second factor is given.
+		if err := h.Sessions.RenewToken(ctx); err != nil {
+			return err
+		}
+		h.Sessions.Put(ctx, sessionPending, user.ID)
+		return redirect(c, "/login/two-factor"+views.NextQuery(f.Next))
+	}
+	if err := h.signIn(c, user, models.EventLoginSuccess); err != nil {
+		return err
+	}
+	return redirect(c, orHome(f.Next))
 }
 
-// Logout ends the session and renews its token.
+// tooManyAttempts tells a throttled user how long to wait, rounded up.
+func tooManyAttempts(wait time.Duration) string {
+	if wait > time.Minute {
+		return fmt.Sprintf("Too many attempts. Please wait about %d minutes and try again.", int(wait.Minutes())+1)
+	}
+	return fmt.Sprintf("Too many attempts. Please wait %d seconds and try again.", int(wait.Seconds())+1)
+}
+
+// Logout ends the browser's session and renews its token.
 func (h *Auth) Logout(c *fiber.Ctx) error {
 	ctx := c.UserContext()
+	if u := CurrentUser(c); u != nil {
+		if err := h.UserSessions.Delete(ctx, u.ID, h.Sessions.GetString(ctx, sessionID)); err != nil {
+			return err
+		}
+		if err := record(c, h.Audit, models.EventLogout, u.ID, u.ID, ""); err != nil {
+			return err
+		}
+	}
 	if err := h.Sessions.RenewToken(ctx); err != nil {
 		return err
 	}
-	h.Sessions.Remove(ctx, sessionUserID)
+	h.Sessions.Remove(ctx, sessionID)
+	h.Sessions.Remove(ctx, sessionPending)
 	h.Sessions.Remove(ctx, sessionCSRF)
 	return redirect(c, "/")
 }
 
 // signIn renews the session token (so a token planted before login is
-// useless after it) and a new CSRF token, and records the user.
-func (h *Auth) signIn(c *fiber.Ctx, user models.User) error {
+// useless after it) and the CSRF token, records the browser as one of the
+// user's sessions, and writes event to the audit log.
+func (h *Auth) signIn(c *fiber.Ctx, user models.User, event string) error {
+	return startSession(c, h.Sessions, h.UserSessions, h.Audit, user, event)
+}
+
+// sessionStarter is what signing in needs from the user_sessions store.
+type sessionStarter interface {
+	Create(ctx context.Context, userID int64, ip, userAgent string) (string, error)
+}
+
+// startSession signs user in on this browser; two-factor login shares it.
+func startSession(c *fiber.Ctx, sm *scs.SessionManager, us sessionStarter, log auditLog, user models.User, event string) error {
 	ctx := c.UserContext()
-	if err := h.Sessions.RenewToken(ctx); err != nil {
+	if err := sm.RenewToken(ctx); err != nil {
 		return err
 	}
-	h.Sessions.Put(ctx, sessionUserID, user.ID)
-	h.Sessions.Remove(ctx, sessionCSRF)
-	return nil
+	sid, err := us.Create(ctx, user.ID, c.IP(), c.Get(fiber.HeaderUserAgent))
+	if err != nil {
+		return err
+	}
+	sm.Put(ctx, sessionID, sid)
+	sm.Remove(ctx, sessionPending)
+	sm.Remove(ctx, sessionCSRF)
+	return record(c, log, event, user.ID, user.ID, "")
 }
 
 func orHome(next string) string {

@@ -77,8 +77,13 @@ type client struct {
 
 func (s *server) client() *client {
 	jar, _ := cookiejar.New(nil)
+	// Its own transport, whose idle connections close before the server
+	// shuts down (which would otherwise wait for them to time out).
+	tr := &http.Transport{}
+	s.t.Cleanup(tr.CloseIdleConnections)
 	return &client{t: s.t, srv: s, http: &http.Client{
-		Jar: jar,
+		Jar:       jar,
+		Transport: tr,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},

@@ -19,7 +19,7 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	app.Get("/static/*", d.Assets.Serve)
 
 	// Pages: session, CSRF check on unsafe methods, the signed-in user.
-	app.Use(sessions(d.Sessions), csrf(d.Sessions), loadUser(d.Sessions, d.Models.Users))
+	app.Use(sessions(d.Sessions), csrf(d.Sessions), loadUser(d.Sessions, d.Models.Sessions))
 
 	v := viewer{sessions: d.Sessions, assets: d.Assets}
 	guides := &Guides{Guides: d.Models.Guides, Steps: d.Models.Steps, Progress: d.Models.Progress, viewer: v}
@@ -30,7 +30,10 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	app.Get("/guides/:slug/steps/:n", steps.Show)
 	app.Post("/guides/:slug/steps/:n/complete", requireUser, steps.Complete)
 
-	auth := &Auth{Users: d.Models.Users, Sessions: d.Sessions, viewer: v}
+	auth := &Auth{
+		Users: d.Models.Users, UserSessions: d.Models.Sessions, Throttle: d.Models.Throttle,
+		Audit: d.Models.Audit, Sessions: d.Sessions, viewer: v,
+	}
 	app.Get("/signup", auth.SignupForm)
 	app.Post("/signup", auth.Signup)
 	app.Get("/login", auth.LoginForm)

@@ -10,8 +10,12 @@ import (
 
 // Session keys.
 const (
-	sessionUserID = "user_id"
-	sessionCSRF   = "csrf"
+	// sessionID names the user_sessions row of a signed-in browser.
+	sessionID   = "sid"
+	sessionCSRF = "csrf"
+	// sessionPending holds the user id between a correct password and a
+	// correct second factor.
+	sessionPending = "pending_user"
 )
 
 // sessions loads the session named by the cookie into the request's

@@ -18,23 +18,28 @@ func CurrentUser(c *fiber.Ctx) *models.User {
 	return u
 }
 
-// userByID is what loadUser needs from the user store.
-type userByID interface {
-	ByID(ctx context.Context, id int64) (models.User, error)
+// currentSession is what loadUser needs from the session store.
+type currentSession interface {
+	Current(ctx context.Context, id, ip string) (models.User, error)
 }
 
-// loadUser puts the session's user, if any, in the request's locals. A
-// session naming a deleted user is signed out.
-func loadUser(sm *scs.SessionManager, users userByID) fiber.Handler {
+// loadUser puts the session's user, if any, in the request's locals. The
+// session holds only the id of a user_sessions row; a row that was ended
+// (signed out elsewhere, expired, account locked or deleted) signs the
+// browser out.
+func loadUser(sm *scs.SessionManager, sessions currentSession) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ctx := c.UserContext()
-		id := sm.GetInt64(ctx, sessionUserID)
-		if id == 0 {
+		sid := sm.GetString(ctx, sessionID)
+		if sid == "" {
 			return c.Next()
 		}
-		u, err := users.ByID(ctx, id)
+		u, err := sessions.Current(ctx, sid, c.IP())
 		if errors.Is(err, models.ErrNotFound) {
-			sm.Remove(ctx, sessionUserID)
+			sm.Remove(ctx, sessionID)
+			if err := sm.RenewToken(ctx); err != nil {
+				return err
+			}
 			return c.Next()
 		}
 		if err != nil {
@@ -52,4 +57,15 @@ func requireUser(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	return redirect(c, "/login?next="+loginReturn(c))
+}
+
+// errForbidden is the answer when a signed-in user may not do something.
+var errForbidden = fiber.NewError(fiber.StatusForbidden, "You do not have permission to do that.")
+
+// allow returns errForbidden unless the current user may do a to res.
+func allow(c *fiber.Ctx, a models.Action, res any) error {
+	if !models.Can(CurrentUser(c), a, res) {
+		return errForbidden
+	}
+	return nil
 }

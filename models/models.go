@@ -26,6 +26,9 @@ type Models struct {
 	Guides   *Guides
 	Steps    *Steps
 	Progress *Progress
+	Sessions *UserSessions
+	Audit    *Audit
+	Throttle *Throttle
 }
 
 // New returns the stores over d.
@@ -35,6 +38,9 @@ func New(d *db.DB) *Models {
 		Guides:   &Guides{db: d},
 		Steps:    &Steps{db: d},
 		Progress: &Progress{db: d, now: now},
+		Sessions: &UserSessions{db: d, now: now},
+		Audit:    &Audit{db: d},
+		Throttle: &Throttle{db: d, now: now},
 	}
 }
 

@@ -23,8 +23,19 @@ func HashPassword(password string) (string, error) {
 // takes as long whether or not the account exists.
 var dummyHash, _ = HashPassword("stepwise-timing-equalizer")
 
-// CheckPassword reports whether password matches the encoded hash.
+// checkPasswordHash reports whether password matches the encoded hash.
 func checkPasswordHash(password, hash string) bool {
 	ok, err := argon2id.ComparePasswordAndHash(password, hash)
 	return err == nil && ok
+}
+
+// needsRehash reports whether hash was made with other parameters than
+// today's, so a successful login can upgrade it.
+func needsRehash(hash string) bool {
+	p, _, _, err := argon2id.DecodeHash(hash)
+	if err != nil {
+		return false
+	}
+	return p.Memory != passwordParams.Memory || p.Iterations != passwordParams.Iterations ||
+		p.Parallelism != passwordParams.Parallelism || p.KeyLength != passwordParams.KeyLength
 }

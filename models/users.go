@@ -20,14 +20,32 @@ const (
 
 // User is an account.
 type User struct {
-	ID           int64     `db:"id"`
-	Email        string    `db:"email"`
-	DisplayName  string    `db:"display_name"`
-	PasswordHash string    `db:"password_hash"`
-	Role         string    `db:"role"`
-	CreatedAt    time.Time `db:"created_at"`
-	UpdatedAt    time.Time `db:"updated_at"`
+	ID                int64      `db:"id"`
+	Email             string     `db:"email"`
+	DisplayName       string     `db:"display_name"`
+	PasswordHash      string     `db:"password_hash"`
+	Role              string     `db:"role"`
+	EmailVerifiedAt   *time.Time `db:"email_verified_at"`
+	LockedAt          *time.Time `db:"locked_at"`
+	MustResetPassword bool       `db:"must_reset_password"`
+	TOTPSecret        []byte     `db:"totp_secret"`
+	TOTPEnabledAt     *time.Time `db:"totp_enabled_at"`
+	CreatedAt         time.Time  `db:"created_at"`
+	UpdatedAt         time.Time  `db:"updated_at"`
 }
+
+// userColumns is the column list every query that loads a User selects.
+const userColumns = `id, email, display_name, password_hash, role, email_verified_at, locked_at,
+	must_reset_password, totp_secret, totp_enabled_at, created_at, updated_at`
+
+// IsAdmin reports whether the user has the admin role.
+func (u *User) IsAdmin() bool { return u != nil && u.Role == RoleAdmin }
+
+// Locked reports whether an admin has locked the account.
+func (u *User) Locked() bool { return u.LockedAt != nil }
+
+// TwoFactor reports whether the user signs in with a second factor.
+func (u *User) TwoFactor() bool { return u.TOTPEnabledAt != nil }
 
 // Users stores accounts.
 type Users struct{ db *db.DB }
@@ -51,7 +69,7 @@ func (u *Users) Create(ctx context.Context, in NewUser) (User, error) {
 	err = u.db.GetWrite(ctx, &user, `
 		INSERT INTO users (email, display_name, password_hash, role, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?)
-		RETURNING id, email, display_name, password_hash, role, created_at, updated_at`,
+		RETURNING `+userColumns,
 		NormalizeEmail(in.Email), strings.TrimSpace(in.DisplayName), hash, RoleLearner, t, t)
 	if db.IsUniqueViolation(err) {
 		return User{}, ErrConflict
@@ -66,8 +84,7 @@ func (u *Users) Create(ctx context.Context, in NewUser) (User, error) {
 func (u *Users) ByID(ctx context.Context, id int64) (User, error) {
 	var user User
 	err := u.db.Get(ctx, &user, `
-		SELECT id, email, display_name, password_hash, role, created_at, updated_at
-		FROM users WHERE id = ?`, id)
+		SELECT `+userColumns+` FROM users WHERE id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, ErrNotFound
 	}
@@ -81,8 +98,7 @@ func (u *Users) ByID(ctx context.Context, id int64) (User, error) {
 func (u *Users) ByEmail(ctx context.Context, email string) (User, error) {
 	var user User
 	err := u.db.Get(ctx, &user, `
-		SELECT id, email, display_name, password_hash, role, created_at, updated_at
-		FROM users WHERE email = ?`, NormalizeEmail(email))
+		SELECT `+userColumns+` FROM users WHERE email = ?`, NormalizeEmail(email))
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, ErrNotFound
 	}
@@ -93,8 +109,10 @@ func (u *Users) ByEmail(ctx context.Context, email string) (User, error) {
 }
 
 // Authenticate returns the user whose email and password match, or
-// ErrInvalidCredentials. It spends the same hashing work when the email is
-// unknown, so timing does not reveal which emails have accounts.
+// ErrInvalidCredentials (with the account's id when the email exists, for
+// the audit log; callers never show the difference). It spends the same
+// hashing work when the email is unknown, so timing does not reveal which
+// emails have accounts. A hash made with older parameters is upgraded.
 func (u *Users) Authenticate(ctx context.Context, email, password string) (User, error) {
 	user, err := u.ByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {
@@ -105,7 +123,33 @@ func (u *Users) Authenticate(ctx context.Context, email, password string) (User,
 		return User{}, err
 	}
 	if !checkPasswordHash(password, user.PasswordHash) {
-		return User{}, ErrInvalidCredentials
+		return User{ID: user.ID}, ErrInvalidCredentials
+	}
+	if needsRehash(user.PasswordHash) {
+		if err := u.SetPassword(ctx, user.ID, password); err != nil {
+			return User{}, err
+		}
 	}
 	return user, nil
+}
+
+// SetPassword replaces the user's password (hashing it) and clears a
+// forced reset.
+func (u *Users) SetPassword(ctx context.Context, id int64, password string) error {
+	hash, err := HashPassword(password)
+	if err != nil {
+		return fmt.Errorf("hash password: %w", err)
+	}
+	_, err = u.db.Exec(ctx, `
+		UPDATE users SET password_hash = ?, must_reset_password = FALSE, updated_at = ? WHERE id = ?`, hash, now(), id)
+	if err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	return nil
+}
+
+// CheckPassword reports whether password is the user's current password
+// (for confirming sensitive actions).
+func (u *Users) CheckPassword(user User, password string) bool {
+	return checkPasswordHash(password, user.PasswordHash)
 }

@@ -2,7 +2,11 @@
 // fragments htmx swaps. This file defines what every page is given.
 package views
 
-import "stepwise/models"
+import (
+	"net/url"
+
+	"stepwise/models"
+)
 
 // Page is what the layout needs from every full page.
 type Page struct {
@@ -19,3 +23,11 @@ type Page struct {
 
 // SignedIn reports whether a user is signed in.
 func (p Page) SignedIn() bool { return p.User != nil }
+
+// NextQuery carries a validated return address from one page to another.
+func NextQuery(next string) string {
+	if next == "" {
+		return ""
+	}
+	return "?next=" + url.QueryEscape(next)
+}

@@ -105,7 +105,7 @@ func TestMigrateAndUsage(t *testing.T) {
 	if err := run(context.Background(), []string{"migrate", "-database", dbPath}, &out, &errOut); err != nil {
 		t.Fatalf("migrate: %v\n%s", err, errOut.String())
 	}
-	if !strings.Contains(out.String(), "applied 1 migration") {
+	if !strings.Contains(out.String(), "migration(s) to") {
 		t.Errorf("migrate output: %q", out.String())
 	}
 	if err := run(context.Background(), []string{"nonsense"}, &out, &errOut); err == nil {

@@ -1,0 +1,65 @@
+package models
+
+// Action is something a user may or may not do. Every handler asks Can
+// before acting, so the rules live here and nowhere else.
+type Action string
+
+// Actions.
+const (
+	// ReadGuide: see a guide and its steps (resource: Guide).
+	ReadGuide Action = "guide.read"
+	// TrackProgress: mark steps of a guide complete (resource: Guide).
+	TrackProgress Action = "progress.track"
+	// ManageAccount: change an account's password, sessions, two-factor,
+	// data (resource: *User, the account).
+	ManageAccount Action = "account.manage"
+	// ListUsers: the admin users page.
+	ListUsers Action = "admin.users.list"
+	// ChangeRole, LockUser, ForceReset: admin actions on another account
+	// (resource: *User, the target).
+	ChangeRole Action = "admin.users.role"
+	LockUser   Action = "admin.users.lock"
+	ForceReset Action = "admin.users.force_reset"
+	// ReadAudit: the full audit log.
+	ReadAudit Action = "admin.audit.read"
+	// UseDevMailbox: the local development mailbox.
+	UseDevMailbox Action = "dev.mailbox"
+)
+
+// Roles lists the site roles, least privileged first.
+var Roles = []string{RoleLearner, RoleAuthor, RoleAdmin}
+
+// ValidRole reports whether r is a site role.
+func ValidRole(r string) bool {
+	for _, x := range Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Can reports whether u (nil for a visitor) may do a to res.
+func Can(u *User, a Action, res any) bool {
+	switch a {
+	case ReadGuide:
+		g, ok := res.(Guide)
+		return ok && g.PublishedAt != nil
+	case TrackProgress:
+		g, ok := res.(Guide)
+		return u != nil && ok && g.PublishedAt != nil
+	case ManageAccount:
+		target, ok := res.(*User)
+		return u != nil && ok && target != nil && target.ID == u.ID
+	case ListUsers, ReadAudit:
+		return u.IsAdmin()
+	case ChangeRole, LockUser, ForceReset:
+		// Admins act on other accounts; their own goes through the
+		// account page, so an admin cannot lock themselves out.
+		target, ok := res.(*User)
+		return u.IsAdmin() && ok && target != nil && target.ID != u.ID
+	case UseDevMailbox:
+		return true // further limited to local requests without SMTP by its handler
+	}
+	return false
+}

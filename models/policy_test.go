@@ -1,0 +1,53 @@
+package models_test
+
+import (
+	"testing"
+	"time"
+
+	"stepwise/models"
+)
+
+func TestCan(t *testing.T) {
+	now := time.Now()
+	published := models.Guide{ID: 1, PublishedAt: &now}
+	draft := models.Guide{ID: 2}
+	learner := &models.User{ID: 1, Role: models.RoleLearner}
+	other := &models.User{ID: 2, Role: models.RoleLearner}
+	author := &models.User{ID: 3, Role: models.RoleAuthor}
+	admin := &models.User{ID: 4, Role: models.RoleAdmin}
+
+	cases := []struct {
+		name string
+		user *models.User
+		act  models.Action
+		res  any
+		want bool
+	}{
+		{"visitor reads published", nil, models.ReadGuide, published, true},
+		{"visitor reads draft", nil, models.ReadGuide, draft, false},
+		{"visitor tracks progress", nil, models.TrackProgress, published, false},
+		{"learner tracks progress", learner, models.TrackProgress, published, true},
+		{"learner tracks draft", learner, models.TrackProgress, draft, false},
+		{"learner manages own account", learner, models.ManageAccount, learner, true},
+		{"learner manages another account", learner, models.ManageAccount, other, false},
+		{"admin manages another's account page", admin, models.ManageAccount, other, false},
+		{"visitor manages account", nil, models.ManageAccount, learner, false},
+		{"learner lists users", learner, models.ListUsers, nil, false},
+		{"author lists users", author, models.ListUsers, nil, false},
+		{"admin lists users", admin, models.ListUsers, nil, true},
+		{"admin reads audit", admin, models.ReadAudit, nil, true},
+		{"author reads audit", author, models.ReadAudit, nil, false},
+		{"admin changes a role", admin, models.ChangeRole, other, true},
+		{"admin changes own role", admin, models.ChangeRole, admin, false},
+		{"admin locks self", admin, models.LockUser, admin, false},
+		{"learner locks other", learner, models.LockUser, other, false},
+		{"admin forces reset", admin, models.ForceReset, learner, true},
+		{"unknown action", admin, models.Action("nope"), nil, false},
+		{"wrong resource type", learner, models.TrackProgress, "guide", false},
+	}
+	for _, tc := range cases {
+		if got := models.Can(tc.user, tc.act, tc.res); got != tc.want {
+			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
