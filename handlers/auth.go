@@ -70,7 +70,7 @@ func (f signupForm) Validate() models.FieldErrors {
 	if m := models.CheckDisplayName(f.DisplayName); m != "" {
 		errs.Add("display_name", m)
 	}
-	if m := models.CheckPassword(f.Password); m != "" {
+	if m := models.CheckNewPassword(f.Password, f.Email, f.DisplayName); m != "" {
 		errs.Add("password", m)
 	}
 	return errs

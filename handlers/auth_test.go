@@ -10,7 +10,7 @@ import (
 func TestSignupValidation(t *testing.T) {
 	srv := newServer(t)
 	taken := srv.client()
-	taken.signup("taken@example.com", "Taken", "password-t1")
+	taken.signup("taken@example.com", "Taken", "t1 glacier orbit tandem")
 
 	cases := []struct {
 		name      string
@@ -18,10 +18,10 @@ func TestSignupValidation(t *testing.T) {
 		wantField string
 		wantMsg   string
 	}{
-		{"taken email", url.Values{"email": {"Taken@Example.com"}, "display_name": {"Tee"}, "password": {"long enough 1"}}, "email", "already exists"},
+		{"taken email", url.Values{"email": {"Taken@Example.com"}, "display_name": {"Tee"}, "password": {"long enough glacier orbit"}}, "email", "already exists"},
 		{"short password", url.Values{"email": {"new@example.com"}, "display_name": {"Tee"}, "password": {"short"}}, "password", "at least 8"},
-		{"invalid email", url.Values{"email": {"not-an-email"}, "display_name": {"Tee"}, "password": {"long enough 1"}}, "email", "like name@example.com"},
-		{"blank name", url.Values{"email": {"new@example.com"}, "display_name": {"   "}, "password": {"long enough 1"}}, "display_name", "Enter the name"},
+		{"invalid email", url.Values{"email": {"not-an-email"}, "display_name": {"Tee"}, "password": {"long enough glacier orbit"}}, "email", "like name@example.com"},
+		{"blank name", url.Values{"email": {"new@example.com"}, "display_name": {"   "}, "password": {"long enough glacier orbit"}}, "display_name", "Enter the name"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -54,7 +54,7 @@ func TestSignupValidation(t *testing.T) {
 func TestLoginWrongPasswordKeepsEmail(t *testing.T) {
 	srv := newServer(t)
 	c := srv.client()
-	c.signup("who@example.com", "Who", "right password")
+	c.signup("who@example.com", "Who", "right glacier orbit tandem")
 	c.post("/logout", url.Values{"csrf_token": {c.csrf("/")}})
 
 	for _, email := range []string{"who@example.com", "nobody@example.com"} {
@@ -80,13 +80,13 @@ func TestLoginWrongPasswordKeepsEmail(t *testing.T) {
 func TestLoginIgnoresExternalReturnAddress(t *testing.T) {
 	srv := newServer(t)
 	owner := srv.client()
-	owner.signup("nx@example.com", "Nx", "password-nx")
+	owner.signup("nx@example.com", "Nx", "nx glacier orbit tandem")
 	for _, next := range []string{
 		"https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)",
 		"http:/evil.example", "/\r\nSet-Cookie:x", "\\\\evil.example", " /ok",
 	} {
 		c := srv.client()
-		r := c.login("nx@example.com", "password-nx", next)
+		r := c.login("nx@example.com", "nx glacier orbit tandem", next)
 		wantStatus(t, r, http.StatusSeeOther)
 		if loc := r.Header.Get("Location"); loc != "/" {
 			t.Errorf("next=%q: redirected to %q, want /", next, loc)
@@ -111,7 +111,7 @@ func TestSessionCookieAndRenewal(t *testing.T) {
 		t.Errorf("cookie flags: HttpOnly=%v SameSite=%v Secure=%v; want HttpOnly, Lax, not Secure over plain HTTP", before.HttpOnly, before.SameSite, before.Secure)
 	}
 	tok, _ := r.doc(t).Find(`input[name="csrf_token"]`).Attr("value")
-	r = c.post("/signup", url.Values{"csrf_token": {tok}, "email": {"s@example.com"}, "display_name": {"S"}, "password": {"password-s1"}})
+	r = c.post("/signup", url.Values{"csrf_token": {tok}, "email": {"s@example.com"}, "display_name": {"S"}, "password": {"s1 glacier orbit tandem"}})
 	wantStatus(t, r, http.StatusSeeOther)
 	after := sessionCookie(r)
 	if after == nil || after.Value == before.Value {

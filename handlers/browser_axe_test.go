@@ -126,7 +126,7 @@ func TestBrowserAccessibility(t *testing.T) {
 			check("visitor", p)
 		}
 		email := scheme + "@example.com"
-		tb.signup("Ally "+scheme, email, "a fine password")
+		tb.signup("Ally "+scheme, email, "a fine glacier orbit")
 		for _, p := range signedIn {
 			if p.name == "step-done" {
 				tb.htmxReady()

@@ -59,7 +59,7 @@ func TestBrowserSignupLoginLogout(t *testing.T) {
 	}
 
 	// Only the password needs typing again.
-	tb.fill("#password", "a fine password")
+	tb.fill("#password", "a fine glacier orbit")
 	tb.clickAndLoad(`form[action="/signup"] button[type="submit"]`)
 	if p := tb.path(); p != "/" {
 		t.Errorf("after sign-up: at %s, want /", p)
@@ -88,7 +88,7 @@ func TestBrowserSignupLoginLogout(t *testing.T) {
 	}
 
 	// And the right one signs in.
-	tb.fill("#password", "a fine password")
+	tb.fill("#password", "a fine glacier orbit")
 	tb.clickAndLoad(`form[action="/login"] button[type="submit"]`)
 	if p := tb.path(); p != "/" {
 		t.Errorf("after login: at %s, want /", p)
@@ -186,7 +186,7 @@ func markDoneAndCheck(tb *tab, click func(), wantDone bool, wantCount int) {
 // change without a reload; undo; then a reload shows the state was kept.
 func TestBrowserMarkCompleteWithHTMX(t *testing.T) {
 	srv, tb := newBrowserTest(t)
-	tb.signup("Hana Htmx", "hana@example.com", "a fine password")
+	tb.signup("Hana Htmx", "hana@example.com", "a fine glacier orbit")
 
 	tb.open(step3)
 	tb.htmxReady()
@@ -243,7 +243,7 @@ func TestBrowserMarkCompleteWithoutJavaScript(t *testing.T) {
 		t.Fatalf("disable JavaScript: %v", err)
 	}
 
-	tb.signup("Noah NoScript", "noah@example.com", "a fine password")
+	tb.signup("Noah NoScript", "noah@example.com", "a fine glacier orbit")
 	tb.open(step3)
 	// The page's scripts never ran (DevTools can still evaluate).
 	if got := eval[string](tb, `typeof window.htmx`); got != "undefined" {
@@ -333,7 +333,7 @@ func TestBrowserPhoneViewport(t *testing.T) {
 		t.Fatalf("viewport is %dpx wide, want 375 (mobile emulation not applied)", got)
 	}
 
-	tb.signup("Pia Phone", "pia@example.com", "a fine password")
+	tb.signup("Pia Phone", "pia@example.com", "a fine glacier orbit")
 	noHorizontalOverflow(tb, "signed-in /")
 	tb.open(step4)
 	if n := tb.count(".prose pre"); n == 0 {

@@ -26,7 +26,7 @@ func TestLearnerPath(t *testing.T) {
 		t.Fatalf("home: got %d guide cards, want 1", got)
 	}
 
-	c.signup("learner@example.com", "Lee Learner", "a fine password")
+	c.signup("learner@example.com", "Lee Learner", "a fine glacier orbit")
 	page := c.get(step3)
 	wantStatus(t, page, http.StatusOK)
 	if got := page.testid(t, "current-user").Text(); got != "Lee Learner" {
@@ -102,12 +102,12 @@ func TestLearnerPath(t *testing.T) {
 func TestProgressIsPrivateToEachUser(t *testing.T) {
 	srv := newServer(t)
 	a := srv.client()
-	a.signup("a@example.com", "Ann", "password-a1")
+	a.signup("a@example.com", "Ann", "a1 glacier orbit tandem")
 	tokA := a.csrf(step3)
 	wantStatus(t, a.post(step3+"/complete", url.Values{"csrf_token": {tokA}, "done": {"true"}}), http.StatusSeeOther)
 
 	b := srv.client()
-	b.signup("b@example.com", "Bob", "password-b1")
+	b.signup("b@example.com", "Bob", "b1 glacier orbit tandem")
 	page := b.get(step3)
 	if got := page.testid(t, "progress-done").Text(); got != "0" {
 		t.Errorf("B sees progress %q, want 0", got)
@@ -125,7 +125,7 @@ func TestProgressIsPrivateToEachUser(t *testing.T) {
 func TestCSRFRefusedAndNothingWritten(t *testing.T) {
 	srv := newServer(t)
 	c := srv.client()
-	c.signup("csrf@example.com", "Cee", "password-c1")
+	c.signup("csrf@example.com", "Cee", "c1 glacier orbit tandem")
 	cases := map[string]url.Values{
 		"missing": {"done": {"true"}},
 		"wrong":   {"done": {"true"}, "csrf_token": {"not-the-token"}},
@@ -149,16 +149,16 @@ func TestCSRFRefusedAndNothingWritten(t *testing.T) {
 	}
 	// Signup and login forms are protected too.
 	fresh := srv.client()
-	r := fresh.post("/signup", url.Values{"email": {"x@example.com"}, "display_name": {"X"}, "password": {"password-x1"}})
+	r := fresh.post("/signup", url.Values{"email": {"x@example.com"}, "display_name": {"X"}, "password": {"x1 glacier orbit tandem"}})
 	wantStatus(t, r, http.StatusForbidden)
-	r = fresh.post("/login", url.Values{"email": {"csrf@example.com"}, "password": {"password-c1"}})
+	r = fresh.post("/login", url.Values{"email": {"csrf@example.com"}, "password": {"c1 glacier orbit tandem"}})
 	wantStatus(t, r, http.StatusForbidden)
 }
 
 func TestConcurrentTogglesStayConsistent(t *testing.T) {
 	srv := newServer(t)
 	c := srv.client()
-	c.signup("racer@example.com", "Racer", "password-r1")
+	c.signup("racer@example.com", "Racer", "r1 glacier orbit tandem")
 	tok := c.csrf(step3)
 
 	const n = 50
@@ -230,7 +230,7 @@ func TestNotFoundPages(t *testing.T) {
 	}
 	// A visitor posting to a step that does not exist is refused before
 	// anything else (CSRF), and a signed-in user gets a 404.
-	c.signup("nf@example.com", "Nf", "password-n1")
+	c.signup("nf@example.com", "Nf", "n1 glacier orbit tandem")
 	tok := c.csrf(step3)
 	wantStatus(t, c.post(guidePath+"/steps/99/complete", url.Values{"csrf_token": {tok}}), http.StatusNotFound)
 	wantStatus(t, c.post("/guides/nope/steps/1/complete", url.Values{"csrf_token": {tok}}), http.StatusNotFound)
@@ -240,7 +240,7 @@ func TestNotFoundPages(t *testing.T) {
 func TestVisitorIsSentToLoginAndBack(t *testing.T) {
 	srv := newServer(t)
 	owner := srv.client()
-	owner.signup("back@example.com", "Back", "password-b2")
+	owner.signup("back@example.com", "Back", "b2 glacier orbit tandem")
 	owner.post("/logout", url.Values{"csrf_token": {owner.csrf("/")}})
 
 	c := srv.client()
@@ -251,7 +251,7 @@ func TestVisitorIsSentToLoginAndBack(t *testing.T) {
 	if href != "/login?next="+url.QueryEscape(step3) {
 		t.Fatalf("visitor's Mark complete: got %q, want a login link back to the step", href)
 	}
-	r := c.login("back@example.com", "password-b2", step3)
+	r := c.login("back@example.com", "b2 glacier orbit tandem", step3)
 	wantStatus(t, r, http.StatusSeeOther)
 	if loc := r.Header.Get("Location"); loc != step3 {
 		t.Errorf("after login: got %q, want %q", loc, step3)

@@ -24,7 +24,7 @@ func TestPagesRunAFixedNumberOfQueries(t *testing.T) {
 		}
 	}
 	c := srv.client()
-	c.signup("q@example.com", "Q", "password-q1")
+	c.signup("q@example.com", "Q", "q1 glacier orbit tandem")
 	tok := c.csrf("/")
 	for i := 1; i <= 3; i++ {
 		c.post(fmt.Sprintf("/guides/g30/steps/%d/complete", i), url.Values{"csrf_token": {tok}})

@@ -40,5 +40,16 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	app.Post("/login", auth.Login)
 	app.Post("/logout", auth.Logout)
 
+	account := &Account{
+		Users: d.Models.Users, UserSessions: d.Models.Sessions, Audit: d.Models.Audit,
+		TwoFactor: d.Models.TwoFactor, Sessions: d.Sessions, viewer: v,
+	}
+	app.Get("/account", requireUser, account.Show)
+	app.Post("/account/password", requireUser, account.ChangePassword)
+	app.Post("/account/sessions/revoke-others", requireUser, account.RevokeOthers)
+	app.Post("/account/sessions/:id/revoke", requireUser, account.RevokeSession)
+	app.Get("/account/export", requireUser, account.Export)
+	app.Post("/account/delete", requireUser, account.Delete)
+
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

@@ -22,25 +22,27 @@ var (
 
 // Models bundles every store over one database.
 type Models struct {
-	Users    *Users
-	Guides   *Guides
-	Steps    *Steps
-	Progress *Progress
-	Sessions *UserSessions
-	Audit    *Audit
-	Throttle *Throttle
+	Users     *Users
+	Guides    *Guides
+	Steps     *Steps
+	Progress  *Progress
+	Sessions  *UserSessions
+	Audit     *Audit
+	Throttle  *Throttle
+	TwoFactor *TwoFactor
 }
 
 // New returns the stores over d.
 func New(d *db.DB) *Models {
 	return &Models{
-		Users:    &Users{db: d},
-		Guides:   &Guides{db: d},
-		Steps:    &Steps{db: d},
-		Progress: &Progress{db: d, now: now},
-		Sessions: &UserSessions{db: d, now: now},
-		Audit:    &Audit{db: d},
-		Throttle: &Throttle{db: d, now: now},
+		Users:     &Users{db: d},
+		Guides:    &Guides{db: d},
+		Steps:     &Steps{db: d},
+		Progress:  &Progress{db: d, now: now},
+		Sessions:  &UserSessions{db: d, now: now},
+		Audit:     &Audit{db: d},
+		Throttle:  &Throttle{db: d, now: now},
+		TwoFactor: &TwoFactor{db: d},
 	}
 }
 

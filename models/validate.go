@@ -2,6 +2,8 @@ package models
 
 import (
 	"net/mail"
+
+	"github.com/ccojocar/zxcvbn-go"
 	"strings"
 	"unicode/utf8"
 )
@@ -58,6 +60,31 @@ func CheckPassword(s string) string {
 		return "Use at least 8 characters."
 	case n > PasswordMaxLen:
 		return "Use at most 128 characters."
+	}
+	return ""
+}
+
+// minPasswordScore is the lowest zxcvbn score (0–4) accepted: 2 resists
+// online guessing, which the login throttle limits further, and refuses
+// the common and breached-style passwords (score 0–1).
+const minPasswordScore = 2
+
+// CheckNewPassword returns a message when s is not an acceptable new
+// password: outside the length bounds, or easy to guess (a common
+// password, a keyboard pattern, or built from the user's own email or
+// name, given in userInputs).
+func CheckNewPassword(s string, userInputs ...string) string {
+	if m := CheckPassword(s); m != "" {
+		return m
+	}
+	var inputs []string
+	for _, in := range userInputs {
+		inputs = append(inputs, strings.FieldsFunc(strings.ToLower(in), func(r rune) bool {
+			return r == '@' || r == '.' || r == ' ' || r == '-' || r == '_'
+		})...)
+	}
+	if zxcvbn.PasswordStrength(s, inputs).Score < minPasswordScore {
+		return "This password is too easy to guess. Try a longer phrase of unrelated words."
 	}
 	return ""
 }
