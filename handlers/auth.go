@@ -88,6 +88,9 @@ func (h *Auth) SignupForm(c *fiber.Ctx) error {
 // Signup creates the account and signs the new user in; bad input shows
 // the form again (422) with the input kept and a message per field.
 func (h *Auth) Signup(c *fiber.Ctx) error {
+	if CurrentUser(c) != nil {
+		return redirect(c, "/")
+	}
 	f := decodeSignup(c)
 	errs := f.Validate()
 	if !errs.Any() {
@@ -126,6 +129,9 @@ const loginFailed = "That email and password do not match an account."
 // either signs the user in or, with two-factor on, asks for a code. It
 // returns them to ?next (local paths only).
 func (h *Auth) Login(c *fiber.Ctx) error {
+	if CurrentUser(c) != nil {
+		return redirect(c, "/")
+	}
 	ctx := c.UserContext()
 	f := pages.LoginForm{
 		Email:  models.NormalizeEmail(c.FormValue("email")),

@@ -29,6 +29,7 @@ type server struct {
 	DB     *db.DB
 	Models *models.Models
 	Logs   *lockedWriter
+	App    *fiber.App
 }
 
 func newServer(t *testing.T) *server {
@@ -40,7 +41,7 @@ func newServer(t *testing.T) *server {
 	}
 	go func() { _ = app.Listener(ln) }()
 	t.Cleanup(func() { _ = app.Shutdown() })
-	return &server{t: t, URL: "http://" + ln.Addr().String(), DB: d, Models: m, Logs: logs}
+	return &server{t: t, URL: "http://" + ln.Addr().String(), DB: d, Models: m, Logs: logs, App: app}
 }
 
 // newApp builds the real app over a fresh database with the built-in

@@ -51,5 +51,15 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	app.Get("/account/export", requireUser, account.Export)
 	app.Post("/account/delete", requireUser, account.Delete)
 
+	// Administration: every handler checks the policy itself too.
+	adminUsers := &AdminUsers{Users: d.Models.Users, Audit: d.Models.Audit, viewer: v}
+	app.Get("/admin/users", requireUser, adminUsers.Index)
+	app.Post("/admin/users/:id/role", requireUser, adminUsers.SetRole)
+	app.Post("/admin/users/:id/lock", requireUser, adminUsers.Lock)
+	app.Post("/admin/users/:id/unlock", requireUser, adminUsers.Unlock)
+	app.Post("/admin/users/:id/force-reset", requireUser, adminUsers.ForceReset)
+	adminAudit := &AdminAudit{Audit: d.Models.Audit, Users: d.Models.Users, viewer: v}
+	app.Get("/admin/audit", requireUser, adminAudit.Index)
+
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }
