@@ -42,6 +42,8 @@ func CheckEmail(s string) string {
 		return "Enter your email address."
 	case len(s) > EmailMaxLen:
 		return "That email address is too long."
+	case !utf8.ValidString(s):
+		return "Enter an email address like name@example.com."
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
@@ -95,6 +97,8 @@ func CheckDisplayName(s string) string {
 	switch {
 	case strings.TrimSpace(s) == "":
 		return "Enter the name other people will see."
+	case !utf8.ValidString(s):
+		return "Use letters, numbers and spaces only."
 	case n > DisplayNameMaxLen:
 		return "Use at most 60 characters."
 	case strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }):

@@ -1,0 +1,217 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"stepwise/models"
+)
+
+// hostile inputs every form field and parameter is tried with.
+var hostile = map[string]string{
+	"sql quote":      "' OR '1'='1",
+	"sql drop":       "'; DROP TABLE users; --",
+	"sql union":      "x\" UNION SELECT password_hash FROM users --",
+	"script":         "<script>alert(1)</script>",
+	"attribute":      "\"><img src=x onerror=alert(1)>",
+	"invalid utf-8":  "\xff\xfe\xfd",
+	"nul":            "a\x00b",
+	"very long":      strings.Repeat("A", 100_000),
+	"path traversal": "../../../../etc/passwd",
+	"template":       "{{.}}${7*7}<%= 7*7 %>",
+	"crlf":           "a\r\nSet-Cookie: evil=1",
+}
+
+// formCase is one form: where it posts and the fields it reads.
+type formCase struct {
+	path   string
+	fields []string
+	// as is who submits it: "anonymous", "user" or "admin".
+	as string
+}
+
+// hostileForms lists every form; a new form belongs here.
+var hostileForms = []formCase{
+	{"/signup", []string{"email", "display_name", "password", "next"}, "anonymous"},
+	{"/login", []string{"email", "password", "next"}, "anonymous"},
+	{"/account/password", []string{"current_password", "new_password"}, "user"},
+	{"/account/delete", []string{"delete_password"}, "user"},
+	{guidePath + "/steps/2/complete", []string{"done"}, "user"},
+	{"/admin/users/{victim}/role", []string{"role", "q"}, "admin"},
+}
+
+// hostileQueries lists GET pages with the parameters they read.
+var hostileQueries = []struct {
+	path   string
+	params []string
+	as     string
+}{
+	{"/", []string{"page"}, "anonymous"},
+	{"/login", []string{"next"}, "anonymous"},
+	{"/signup", []string{"next"}, "anonymous"},
+	{"/account", []string{"done"}, "user"},
+	{"/admin/users", []string{"q", "page", "done"}, "admin"},
+	{"/admin/audit", []string{"event", "user", "from", "to", "before"}, "admin"},
+}
+
+// hostilePaths are path parameters with hostile values.
+var hostilePaths = []string{
+	"/guides/%27%20OR%201=1--", "/guides/%3Cscript%3E", "/guides/" + guidesSlug + "/steps/1%20OR%201=1",
+	"/guides/" + guidesSlug + "/steps/99999999999999999999", "/guides/" + guidesSlug + "/steps/%00",
+	"/admin/users/1%20OR%201=1/lock", "/static/..%2F..%2Fgo.mod", "/static/%2e%2e/%2e%2e/go.mod",
+}
+
+const guidesSlug = "backend-web-development"
+
+// TestSecuritySuite drives the running app with hostile input on every form
+// and parameter: none succeeds, none yields a 500, and what is echoed back
+// is escaped.
+func TestSecuritySuite(t *testing.T) {
+	srv := newServer(t)
+	user := srv.client()
+	user.signup("target@example.com", "Target", strongPassword)
+	admin := newAdmin(t, srv, "boss@example.com")
+	victim := mustUser(t, srv, "target@example.com")
+	clients := map[string]*client{"user": user, "admin": admin}
+	usersBefore := countUsers(t, srv)
+
+	check := func(t *testing.T, what string, r *response) {
+		t.Helper()
+		if r.StatusCode >= 500 {
+			t.Errorf("%s: status %d", what, r.StatusCode)
+		}
+		for _, raw := range []string{"<script>alert(1)</script>", "<img src=x onerror=alert(1)>"} {
+			if strings.Contains(r.Body, raw) {
+				t.Errorf("%s: response echoes %q unescaped", what, raw)
+			}
+		}
+		if strings.Contains(r.Body, "$argon2id$") {
+			t.Errorf("%s: a password hash leaked", what)
+		}
+	}
+
+	t.Run("forms", func(t *testing.T) {
+		for _, f := range hostileForms {
+			c := clients[f.as]
+			if f.as == "anonymous" {
+				c = srv.client()
+			}
+			path := strings.ReplaceAll(f.path, "{victim}", itoa(victim.ID))
+			for _, field := range f.fields {
+				for name, value := range hostile {
+					tokPage := "/"
+					if f.as == "anonymous" {
+						tokPage = "/login"
+					}
+					form := url.Values{"csrf_token": {c.csrf(tokPage)}}
+					for _, other := range f.fields {
+						form.Set(other, "benign value")
+					}
+					form.Set(field, value)
+					check(t, "POST "+path+" "+field+"="+name, c.post(path, form))
+				}
+			}
+		}
+	})
+	t.Run("query parameters", func(t *testing.T) {
+		for _, q := range hostileQueries {
+			c := clients[q.as]
+			if q.as == "anonymous" {
+				c = srv.client()
+			}
+			for _, p := range q.params {
+				for name, value := range hostile {
+					check(t, "GET "+q.path+" "+p+"="+name, c.get(q.path+"?"+url.Values{p: {value}}.Encode()))
+				}
+			}
+		}
+	})
+	t.Run("path parameters", func(t *testing.T) {
+		for _, p := range hostilePaths {
+			r := admin.get(p)
+			check(t, "GET "+p, r)
+			if r.StatusCode == http.StatusOK && strings.Contains(r.Body, "module stepwise") {
+				t.Errorf("GET %s: served a file outside static/", p)
+			}
+		}
+	})
+	t.Run("script in a display name is escaped everywhere it shows", func(t *testing.T) {
+		evil := srv.client()
+		evil.signup("evil@example.com", `<script>alert(1)</script>"><img src=x onerror=alert(1)>`, strongPassword)
+		for _, page := range []string{"/", "/account", step3} {
+			r := evil.get(page)
+			check(t, "GET "+page+" as evil", r)
+			if !strings.Contains(r.Body, "&lt;script&gt;") {
+				t.Errorf("%s: the name is not shown escaped", page)
+			}
+		}
+		check(t, "admin users list", admin.get("/admin/users?q=evil"))
+		check(t, "admin audit log", admin.get("/admin/audit"))
+	})
+	t.Run("every unsafe route refuses a missing or forged CSRF token", func(t *testing.T) {
+		for _, r := range srv.App.GetRoutes(true) {
+			if r.Method != http.MethodPost && r.Method != http.MethodPut && r.Method != http.MethodPatch && r.Method != http.MethodDelete {
+				continue
+			}
+			path := strings.NewReplacer(":slug", guidesSlug, ":n", "2", ":id", itoa(victim.ID)).Replace(r.Path)
+			for name, tok := range map[string]string{"missing": "", "forged": "forged-token"} {
+				form := url.Values{}
+				if tok != "" {
+					form.Set("csrf_token", tok)
+				}
+				if got := admin.post(path, form).StatusCode; got != http.StatusForbidden {
+					t.Errorf("%s %s with %s token: got %d, want 403", r.Method, path, name, got)
+				}
+			}
+		}
+	})
+	t.Run("oversized bodies are refused on every form", func(t *testing.T) {
+		for _, f := range hostileForms {
+			req, _ := http.NewRequest(http.MethodPost, srv.URL+strings.ReplaceAll(f.path, "{victim}", "1"), strings.NewReader("x="+strings.Repeat("a", 2<<20)))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			resp, err := admin.http.Do(req)
+			if err != nil {
+				continue // connection closed mid-upload: refused
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusRequestEntityTooLarge {
+				t.Errorf("POST %s with 2 MiB: got %d, want 413", f.path, resp.StatusCode)
+			}
+		}
+	})
+	t.Run("session fixation", func(t *testing.T) {
+		c := srv.client()
+		planted := sessionCookie(c.get("/login"))
+		r := c.login("target@example.com", strongPassword, "")
+		after := sessionCookie(r)
+		if planted == nil || after == nil || planted.Value == after.Value {
+			t.Fatalf("the session token was not renewed at login")
+		}
+		fixed := srv.client()
+		u, _ := url.Parse(srv.URL)
+		fixed.http.Jar.SetCookies(u, []*http.Cookie{{Name: "stepwise_session", Value: planted.Value}})
+		if fixed.get("/account").StatusCode != http.StatusSeeOther {
+			t.Errorf("the planted token is signed in")
+		}
+	})
+
+	// Nothing hostile created, dropped or changed accounts.
+	if got := countUsers(t, srv); got != usersBefore+1 { // +1: the evil-named user
+		t.Errorf("users: got %d, want %d", got, usersBefore+1)
+	}
+	if u := mustUser(t, srv, "target@example.com"); u.Role != models.RoleLearner && u.Role != models.RoleAuthor && u.Role != models.RoleAdmin {
+		t.Errorf("victim role corrupted: %q", u.Role)
+	}
+}
+
+func countUsers(t *testing.T, srv *server) int {
+	t.Helper()
+	var n int
+	if err := srv.DB.Get(context.Background(), &n, `SELECT count(*) FROM users`); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
