@@ -54,5 +54,22 @@ cover:
 	$(GO) tool cover -html=coverage.out -o coverage.html
 	@echo "HTML report: coverage.html"
 
+## bench: seed 1,000 users × 50 guides, serve them and measure with wrk (docs/benchmarks.md); BENCHFLAGS=-duration=30s for longer runs
+bench:
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "wrk not found; installing it with apt-get"; \
+		if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
+		$$sudo apt-get update && $$sudo apt-get install -y wrk; }
+	$(GO) build -trimpath -o $(BIN) ./cmd/stepwise
+	$(GO) run ./cmd/bench -bin $(BIN) $(BENCHFLAGS)
+
 clean:
 	rm -rf bin data coverage.out coverage.html
+
+FUZZTIME ?= 30s
+## fuzz: run every fuzz target for FUZZTIME each (make test runs their seed corpora)
+fuzz:
+	$(GO) test -run='^$$' -fuzz='^FuzzRenderMarkdown$$' -fuzztime=$(FUZZTIME) ./models/
+	$(GO) test -run='^$$' -fuzz='^FuzzSlugify$$' -fuzztime=$(FUZZTIME) ./models/
+	$(GO) test -run='^$$' -fuzz='^FuzzSafeNext$$' -fuzztime=$(FUZZTIME) ./handlers/
+	$(GO) test -run='^$$' -fuzz='^FuzzAuthForms$$' -fuzztime=$(FUZZTIME) ./handlers/

@@ -4,6 +4,7 @@ package handlers
 
 import (
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -24,6 +25,17 @@ type Deps struct {
 	Sessions *scs.SessionManager
 	Assets   *Assets
 	Logger   *slog.Logger
+
+	// Mailer sends the account emails (verification, password reset,
+	// email change). Nil means a development mailbox (mail.Mailbox).
+	Mailer Mailer
+	// BaseURL is the site's public address, such as
+	// "https://learn.example.com", used for links in emails.
+	BaseURL string
+
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto headers are believed (proxy.go); empty trusts none.
+	TrustedProxies []netip.Prefix
 }
 
 // New returns the Fiber app with every middleware and route installed.
@@ -38,6 +50,15 @@ func New(d Deps) *fiber.App {
 		ReadBufferSize:        8192,
 		DisableStartupMessage: true,
 		ErrorHandler:          e.handle,
+
+		// X-Forwarded-* count only from a trusted proxy; an empty list
+		// trusts no one. Without the check Fiber would believe anyone's
+		// X-Forwarded-Proto and -Host in c.Protocol() and c.Hostname().
+		// c.IP() reads X-Forwarded-For as forwardedFor rewrites it.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          fiberProxies(d.TrustedProxies),
+		ProxyHeader:             fiber.HeaderXForwardedFor,
+		EnableIPValidation:      true,
 	})
 	registerRoutes(app, d, e)
 	return app

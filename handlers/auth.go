@@ -28,6 +28,10 @@ type Auth struct {
 	Throttle     throttle
 	Audit        auditLog
 	Sessions     *scs.SessionManager
+	// Verification mails a new user the link that verifies their address.
+	Verification interface {
+		SendFirst(c *fiber.Ctx, u models.User)
+	}
 	viewer
 }
 
@@ -105,6 +109,7 @@ func (h *Auth) Signup(c *fiber.Ctx) error {
 			if err := h.signIn(c, user, models.EventSignup); err != nil {
 				return err
 			}
+			h.Verification.SendFirst(c, user)
 			return redirect(c, orHome(f.Next))
 		}
 	}
@@ -118,7 +123,7 @@ func (h *Auth) LoginForm(c *fiber.Ctx) error {
 	if CurrentUser(c) != nil {
 		return c.Redirect(orHome(next), fiber.StatusSeeOther)
 	}
-	return render(c, fiber.StatusOK, pages.Login(h.page(c, "Log in", true), pages.LoginForm{Next: next}))
+	return render(c, fiber.StatusOK, pages.Login(h.page(c, "Log in", true), pages.LoginForm{Next: next, Notice: loginNotices[c.Query("done")]}))
 }
 
 // loginFailed is the one message for every wrong email or password, so the
@@ -199,7 +204,7 @@ func (h *Auth) Login(c *fiber.Ctx) error {
 		if err := h.Sessions.RenewToken(ctx); err != nil {
 			return err
 		}
-		h.Sessions.Put(ctx, sessionPending, user.ID)
+		startPendingLogin(ctx, h.Sessions, user.ID)
 		return redirect(c, "/login/two-factor"+views.NextQuery(f.Next))
 	}
 	if err := h.signIn(c, user, models.EventLoginSuccess); err != nil {

@@ -94,11 +94,32 @@ func TestEveryRouteByRole(t *testing.T) {
 		"GET /account":                         {path: "/account", want: signedIn(303, 200)},
 		"POST /account/password":               {path: "/account/password", form: url.Values{}, want: signedIn(303, 422)},
 		"POST /account/sessions/revoke-others": {path: "/account/sessions/revoke-others", form: url.Values{}, want: signedIn(303, 303)},
+		"POST /account/email/verify":           {path: "/account/email/verify", form: url.Values{}, want: signedIn(303, 303)},
+		"GET /email/verify":                    {path: "/email/verify", want: all(400)}, // a link without a token
+		"GET /password/forgot":                 {path: "/password/forgot", want: all(200)},
+		"POST /password/forgot":                {path: "/password/forgot", form: url.Values{}, want: all(422)},
+		"GET /password/reset":                  {path: "/password/reset", want: all(400)},
+		"POST /password/reset":                 {path: "/password/reset", form: url.Values{}, want: all(400)},
+		"POST /account/email":                  {path: "/account/email", form: url.Values{}, want: signedIn(303, 422)},
+		"GET /account/email/confirm":           {path: "/account/email/confirm", want: all(400)},
+		"GET /dev/mailbox":                     {path: "/dev/mailbox", want: all(200)}, // this client is on the loopback address
 		// Another user's session id: accepted, but only the caller's own
 		// sessions can match (checked below).
 		"POST /account/sessions/:id/revoke": {path: "/account/sessions/" + spare + "/revoke", form: url.Values{}, want: signedIn(303, 303)},
 		"GET /account/export":               {path: "/account/export", want: signedIn(303, 200)},
 		"POST /account/delete":              {path: "/account/delete", form: url.Values{}, want: signedIn(303, 422)},
+
+		// Two-factor: without a pending login the code page sends
+		// everyone on; the set-up POST runs after its GET (routes run
+		// sorted), which gave the user a key to confirm; turning off and
+		// new codes do nothing while two-factor is off.
+		"GET /login/two-factor":                   {path: "/login/two-factor", want: all(303)},
+		"POST /login/two-factor":                  {path: "/login/two-factor", form: url.Values{}, want: all(303)},
+		"GET /account/two-factor/setup":           {path: "/account/two-factor/setup", want: signedIn(303, 200)},
+		"POST /account/two-factor/setup":          {path: "/account/two-factor/setup", form: url.Values{}, want: signedIn(303, 422)},
+		"POST /account/two-factor/disable":        {path: "/account/two-factor/disable", form: url.Values{}, want: signedIn(303, 303)},
+		"POST /account/two-factor/recovery-codes": {path: "/account/two-factor/recovery-codes", form: url.Values{}, want: signedIn(303, 303)},
+
 		"GET /admin/users":                  {path: "/admin/users", want: adminOnly(200)},
 		"POST /admin/users/:id/role":        {path: "/admin/users/" + vid + "/role", form: url.Values{"role": {"learner"}}, want: adminOnly(303)},
 		"POST /admin/users/:id/lock":        {path: "/admin/users/" + vid + "/lock", form: url.Values{}, want: adminOnly(303)},

@@ -19,6 +19,7 @@ import (
 	"stepwise/db"
 	"stepwise/db/dbtest"
 	"stepwise/handlers"
+	"stepwise/handlers/mail"
 	"stepwise/models"
 )
 
@@ -30,26 +31,40 @@ type server struct {
 	Models *models.Models
 	Logs   *lockedWriter
 	App    *fiber.App
+
+	// Mailbox holds the mails the app sent (nil when a test gave the app
+	// another mailer).
+	Mailbox *mail.Mailbox
 }
 
-func newServer(t *testing.T) *server {
+// newServer starts the app; opts may change its dependencies first.
+func newServer(t *testing.T, opts ...func(*handlers.Deps)) *server {
 	t.Helper()
-	app, d, m, logs := newApp(t)
+	var deps handlers.Deps
+	app, d, m, logs := newApp(t, append(opts, func(d *handlers.Deps) { deps = *d })...)
+	mailbox, _ := deps.Mailer.(*mail.Mailbox)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	go func() { _ = app.Listener(ln) }()
 	t.Cleanup(func() { _ = app.Shutdown() })
-	return &server{t: t, URL: "http://" + ln.Addr().String(), DB: d, Models: m, Logs: logs, App: app}
+	return &server{t: t, URL: "http://" + ln.Addr().String(), DB: d, Models: m, Logs: logs, App: app, Mailbox: mailbox}
 }
 
 // newApp builds the real app over a fresh database with the built-in
-// guide, without listening (for app.Test and fuzzing).
-func newApp(tb testing.TB) (*fiber.App, *db.DB, *models.Models, *lockedWriter) {
+// guide, without listening (for app.Test and fuzzing). Mail goes to a dev
+// mailbox, with links under testBaseURL; opts may change the dependencies.
+func newApp(tb testing.TB, opts ...func(*handlers.Deps)) (*fiber.App, *db.DB, *models.Models, *lockedWriter) {
 	tb.Helper()
 	d := dbtest.New(tb)
 	m := models.New(d)
+	// Two-factor secrets are sealed; any fixed key will do in tests.
+	sealer, err := models.NewSealer(make([]byte, models.SecretKeySize))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m.TwoFactor.Sealer = sealer
 	if _, err := m.Guides.LoadBuiltinGuides(context.Background(), stepwise.BuiltinGuides()); err != nil {
 		tb.Fatalf("load guides: %v", err)
 	}
@@ -60,11 +75,16 @@ func newApp(tb testing.TB) (*fiber.App, *db.DB, *models.Models, *lockedWriter) {
 	logs := &lockedWriter{b: &strings.Builder{}}
 	store := d.SessionStore()
 	tb.Cleanup(store.Close)
-	app := handlers.New(handlers.Deps{
-		DB: d, Models: m, Assets: assets,
+	deps := handlers.Deps{
+		DB: d, Models: m, Assets: assets, BaseURL: testBaseURL,
 		Sessions: handlers.NewSessions(store, false),
 		Logger:   slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-	})
+	}
+	deps.Mailer = mail.NewMailbox(deps.Logger)
+	for _, opt := range opts {
+		opt(&deps)
+	}
+	app := handlers.New(deps)
 	return app, d, m, logs
 }
 

@@ -61,6 +61,7 @@ func requestLog(base *slog.Logger, e *errorPages) fiber.Handler {
 		log.LogAttrs(c.UserContext(), level, "request",
 			slog.String("method", c.Method()),
 			slog.String("path", c.Path()),
+			slog.String("ip", c.IP()),
 			slog.Int("status", status),
 			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 			slog.Int("bytes", len(c.Response().Body())),

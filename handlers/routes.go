@@ -2,13 +2,17 @@ package handlers
 
 import (
 	"github.com/gofiber/fiber/v2"
+
+	"stepwise/handlers/mail"
 )
 
 // registerRoutes is the one place every route is listed, with the
 // middleware that runs before it, outermost first.
 func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
-	// Every request: a request id and a logger, one access-log line, and
-	// errors rendered by e; then the security headers.
+	// Every request: the client's address as a trusted proxy reports it;
+	// a request id and a logger, one access-log line, and errors rendered
+	// by e; then the security headers.
+	app.Use(forwardedFor(d.TrustedProxies))
 	app.Use(requestLog(d.Logger, e))
 	app.Use(securityHeaders)
 
@@ -17,6 +21,10 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	app.Get("/healthz", health.Live)
 	app.Get("/readyz", health.Ready)
 	app.Get("/static/*", d.Assets.Serve)
+
+	// Two-factor pages show secrets (the key, recovery codes): no-store,
+	// set outside the session middleware so nothing replaces it.
+	app.Use("/account/two-factor", noStore)
 
 	// Pages: session, CSRF check on unsafe methods, the signed-in user.
 	app.Use(sessions(d.Sessions), csrf(d.Sessions), loadUser(d.Sessions, d.Models.Sessions))
@@ -50,6 +58,53 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	app.Post("/account/sessions/:id/revoke", requireUser, account.RevokeSession)
 	app.Get("/account/export", requireUser, account.Export)
 	app.Post("/account/delete", requireUser, account.Delete)
+
+	// Two-factor authentication: the login's second step, setting it up,
+	// and the account page's forms. Every route acts on the signed-in (or
+	// pending) user only.
+	twoFactor := &TwoFactor{
+		Users: d.Models.Users, TwoFactor: d.Models.TwoFactor, UserSessions: d.Models.Sessions,
+		Throttle: d.Models.Throttle, Audit: d.Models.Audit, Sessions: d.Sessions, Account: account, viewer: v,
+	}
+	app.Get("/login/two-factor", twoFactor.LoginForm)
+	app.Post("/login/two-factor", twoFactor.Login)
+	app.Get("/account/two-factor/setup", requireUser, twoFactor.SetupForm)
+	app.Post("/account/two-factor/setup", requireUser, twoFactor.Setup)
+	app.Post("/account/two-factor/recovery-codes", requireUser, twoFactor.RegenerateCodes)
+	app.Post("/account/two-factor/disable", requireUser, twoFactor.Disable)
+
+	// Email: verification (sign-up sends the first link), password reset,
+	// email change, and the dev mailbox when no SMTP server is configured.
+	mailer := d.Mailer
+	if mailer == nil {
+		mailer = mail.NewMailbox(d.Logger)
+	}
+	post := postman{mailer: mailer, baseURL: d.BaseURL}
+	verification := &EmailVerification{
+		Users: d.Models.Users, Tokens: d.Models.Tokens, Throttle: d.Models.Throttle,
+		Audit: d.Models.Audit, Tx: d.DB, post: post, viewer: v,
+	}
+	auth.Verification = verification
+	app.Post("/account/email/verify", requireUser, verification.Resend)
+	app.Get("/email/verify", verification.Verify)
+	reset := &PasswordReset{
+		Users: d.Models.Users, Tokens: d.Models.Tokens, UserSessions: d.Models.Sessions,
+		Throttle: d.Models.Throttle, Audit: d.Models.Audit, Tx: d.DB, post: post, viewer: v,
+	}
+	app.Get("/password/forgot", reset.ForgotForm)
+	app.Post("/password/forgot", reset.Forgot)
+	app.Get("/password/reset", reset.ResetForm)
+	app.Post("/password/reset", reset.Reset)
+	change := &EmailChange{
+		Users: d.Models.Users, Tokens: d.Models.Tokens, Throttle: d.Models.Throttle,
+		Audit: d.Models.Audit, Tx: d.DB, post: post, account: account, viewer: v,
+	}
+	app.Post("/account/email", requireUser, change.Request)
+	app.Get("/account/email/confirm", change.Confirm)
+	if mb, ok := mailer.(*mail.Mailbox); ok {
+		mailbox := &DevMailbox{Mailbox: mb, viewer: v}
+		app.Get("/dev/mailbox", localOnly, mailbox.Show)
+	}
 
 	// Administration: every handler checks the policy itself too.
 	adminUsers := &AdminUsers{Users: d.Models.Users, Audit: d.Models.Audit, viewer: v}

@@ -41,6 +41,15 @@ var hostileForms = []formCase{
 	{"/account/delete", []string{"delete_password"}, "user"},
 	{guidePath + "/steps/2/complete", []string{"done"}, "user"},
 	{"/admin/users/{victim}/role", []string{"role", "q"}, "admin"},
+	// Email forms.
+	{"/password/forgot", []string{"email"}, "anonymous"},
+	{"/password/reset", []string{"token", "password"}, "anonymous"},
+	{"/account/email", []string{"new_email", "email_password"}, "user"},
+	// Two-factor forms (twofactor_test.go also tries them with two-factor on).
+	{"/account/two-factor/setup", []string{"code"}, "user"},
+	{"/account/two-factor/disable", []string{"disable_password", "disable_code"}, "user"},
+	{"/account/two-factor/recovery-codes", []string{"regenerate_password", "regenerate_code"}, "user"},
+	{"/login/two-factor", []string{"code", "next"}, "anonymous"},
 }
 
 // hostileQueries lists GET pages with the parameters they read.
@@ -53,6 +62,12 @@ var hostileQueries = []struct {
 	{"/login", []string{"next"}, "anonymous"},
 	{"/signup", []string{"next"}, "anonymous"},
 	{"/account", []string{"done"}, "user"},
+	{"/login", []string{"done"}, "anonymous"},
+	{"/password/forgot", []string{"done"}, "anonymous"},
+	{"/password/reset", []string{"token"}, "anonymous"},
+	{"/email/verify", []string{"token"}, "anonymous"},
+	{"/account/email/confirm", []string{"token"}, "anonymous"},
+	{"/login/two-factor", []string{"next"}, "anonymous"},
 	{"/admin/users", []string{"q", "page", "done"}, "admin"},
 	{"/admin/audit", []string{"event", "user", "from", "to", "before"}, "admin"},
 }

@@ -25,7 +25,8 @@ const (
 func sessions(sm *scs.SessionManager) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		c.Vary("Cookie")
-		ctx, err := sm.Load(c.UserContext(), c.Cookies(sm.Cookie.Name))
+		name, _ := sessionCookie(c, sm)
+		ctx, err := sm.Load(c.UserContext(), c.Cookies(name))
 		if err != nil {
 			return err
 		}
@@ -47,15 +48,39 @@ func sessions(sm *scs.SessionManager) fiber.Handler {
 	}
 }
 
+// hostCookiePrefix makes browsers accept the cookie only if it is Secure,
+// has Path=/ and no Domain, and was set over HTTPS: so neither a plain-HTTP
+// response (which an attacker on the network can forge) nor a subdomain can
+// plant or overwrite the HTTPS session cookie.
+const hostCookiePrefix = "__Host-"
+
+// sessionCookie returns the session cookie's name for this request and
+// whether it is Secure: "__Host-stepwise_session", Secure, when the client
+// reached us over HTTPS (directly, or as a trusted proxy says) or Secure is
+// forced in the configuration; "stepwise_session" otherwise. A browser thus
+// keeps separate sessions for HTTP and HTTPS, and the HTTPS one cannot be
+// set from HTTP.
+func sessionCookie(c *fiber.Ctx, sm *scs.SessionManager) (name string, secure bool) {
+	if sm.Cookie.Secure || c.Secure() {
+		return hostCookiePrefix + sm.Cookie.Name, true
+	}
+	return sm.Cookie.Name, false
+}
+
 func setSessionCookie(c *fiber.Ctx, sm *scs.SessionManager, token string, expiry time.Time) {
+	name, secure := sessionCookie(c, sm)
 	ck := &fiber.Cookie{
-		Name:     sm.Cookie.Name,
+		Name:     name,
 		Value:    token,
 		Path:     sm.Cookie.Path,
 		Domain:   sm.Cookie.Domain,
 		HTTPOnly: sm.Cookie.HttpOnly,
-		Secure:   sm.Cookie.Secure,
+		Secure:   secure,
 		SameSite: sameSite(sm.Cookie.SameSite),
+	}
+	if secure {
+		// What the __Host- prefix requires.
+		ck.Path, ck.Domain = "/", ""
 	}
 	if expiry.IsZero() {
 		ck.Expires = time.Unix(1, 0)
@@ -65,7 +90,11 @@ func setSessionCookie(c *fiber.Ctx, sm *scs.SessionManager, token string, expiry
 		ck.MaxAge = int(time.Until(expiry).Seconds() + 1)
 	}
 	c.Cookie(ck)
-	c.Set("Cache-Control", `no-cache="Set-Cookie"`)
+	// Keep a shared cache from storing the cookie; a handler's own, stricter
+	// Cache-Control (pages say "no-cache, private", secrets "no-store") wins.
+	if len(c.Response().Header.Peek(fiber.HeaderCacheControl)) == 0 {
+		c.Set(fiber.HeaderCacheControl, `no-cache="Set-Cookie"`)
+	}
 }
 
 func sameSite(s http.SameSite) string {

@@ -11,9 +11,12 @@ import (
 const SessionLifetime = 14 * 24 * time.Hour
 
 // NewSessions returns the session manager: the cookie holds only a random
-// token; the data lives in store. The cookie is HttpOnly and SameSite=Lax,
-// and Secure when users reach Stepwise over HTTPS.
-func NewSessions(store scs.Store, secure bool) *scs.SessionManager {
+// token; the data lives in store. The cookie is HttpOnly and SameSite=Lax.
+// On HTTPS requests it is Secure and named with the __Host- prefix (see
+// sessionCookie); forceSecure does that for every request, for a
+// TLS-terminating proxy that cannot be listed as trusted. Cookie.Name is
+// the base name, without the prefix.
+func NewSessions(store scs.Store, forceSecure bool) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = store
 	sm.Lifetime = SessionLifetime
@@ -21,6 +24,6 @@ func NewSessions(store scs.Store, secure bool) *scs.SessionManager {
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Persist = true
-	sm.Cookie.Secure = secure
+	sm.Cookie.Secure = forceSecure
 	return sm
 }

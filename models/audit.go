@@ -26,6 +26,7 @@ const (
 	EventTwoFactorOff       = "2fa.disabled"
 	EventTwoFactorFailure   = "2fa.failure"
 	EventRecoveryCodeUsed   = "2fa.recovery_code_used"
+	EventRecoveryCodesNew   = "2fa.recovery_codes_regenerated"
 	EventSessionRevoked     = "session.revoked"
 	EventRoleChange         = "admin.role_change"
 	EventLock               = "admin.lock"
@@ -40,7 +41,7 @@ var AuditEvents = []string{
 	EventSignup, EventLoginSuccess, EventLoginFailure, EventLoginThrottled, EventLogout,
 	EventPasswordChange, EventPasswordResetAsked, EventPasswordReset, EventEmailVerified,
 	EventEmailChangeAsked, EventEmailChange, EventTwoFactorOn, EventTwoFactorOff,
-	EventTwoFactorFailure, EventRecoveryCodeUsed, EventSessionRevoked, EventRoleChange,
+	EventTwoFactorFailure, EventRecoveryCodeUsed, EventRecoveryCodesNew, EventSessionRevoked, EventRoleChange,
 	EventLock, EventUnlock, EventForceReset, EventDataExport, EventAccountDeleted,
 }
 

@@ -30,6 +30,7 @@ type Models struct {
 	Audit     *Audit
 	Throttle  *Throttle
 	TwoFactor *TwoFactor
+	Tokens    *AccountTokens
 }
 
 // New returns the stores over d.
@@ -43,6 +44,7 @@ func New(d *db.DB) *Models {
 		Audit:     &Audit{db: d},
 		Throttle:  &Throttle{db: d, now: now},
 		TwoFactor: &TwoFactor{db: d},
+		Tokens:    &AccountTokens{db: d, now: now},
 	}
 }
 

@@ -2,6 +2,8 @@
 //
 //	stepwise [serve]   start the web server (the default)
 //	stepwise migrate   apply database migrations and exit
+//	stepwise rotate-secret-key  re-seal two-factor secrets under the current key
+//	stepwise seed-demo fill a fresh database with demo data
 //
 // Every flag has an environment-variable equivalent (STEPWISE_ADDR for
 // -addr, and so on); a flag given on the command line wins.
@@ -39,6 +41,14 @@ func usage(w io.Writer) {
 Commands:
   serve     start the web server (default)
   migrate   apply database migrations and exit
+  rotate-secret-key
+            re-seal every two-factor secret under STEPWISE_SECRET_KEY after
+            a key rotation (the previous keys in STEPWISE_SECRET_KEY_OLD)
+  seed-demo fill a fresh database with deterministic demo data
+            (users, guides, steps, progress) for trying out and benchmarks
+  create-admin
+            make an account an admin (creating it if needed); the password
+            is prompted for, or read from standard input
 
 Run "stepwise COMMAND -h" for a command's flags.
 `)
@@ -54,6 +64,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return serve(ctx, args, stderr)
 	case "migrate":
 		return migrate(ctx, args, stdout, stderr)
+	case "rotate-secret-key":
+		return rotateSecretKey(ctx, args, stdout, stderr)
+	case "seed-demo":
+		return seedDemo(ctx, args, stdout, stderr)
+	case "create-admin":
+		return createAdmin(ctx, args, os.Stdin, stdout, stderr)
 	case "help":
 		usage(stdout)
 		return nil

@@ -31,17 +31,19 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-var addrRE = regexp.MustCompile(`addr=http://(\S+)`)
+var addrRE = regexp.MustCompile(` addr=(https?://\S+)`)
 
-// startServe runs "stepwise serve" in the background and returns its base
-// URL, its log and a function that stops it and returns run's error.
-func startServe(t *testing.T, dbPath string) (string, *syncBuffer, func() error) {
+// startServe runs "stepwise serve" with extra flags in the background and
+// returns its base URL, its log and a function that stops it and returns
+// run's error.
+func startServe(t *testing.T, dbPath string, extra ...string) (string, *syncBuffer, func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0", "-database", dbPath}, io.Discard, logs)
+		args := append([]string{"serve", "-addr", "127.0.0.1:0", "-database", dbPath}, extra...)
+		done <- run(ctx, args, io.Discard, logs)
 	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
@@ -56,7 +58,7 @@ func startServe(t *testing.T, dbPath string) (string, *syncBuffer, func() error)
 					return nil
 				}
 			}
-			return "http://" + m[1], logs, stop
+			return m[1], logs, stop
 		}
 		select {
 		case err := <-done:

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"time"
 
 	"stepwise"
@@ -27,11 +26,20 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	cfg.register(fs)
 	addr := fs.String("addr", env("STEPWISE_ADDR", "127.0.0.1:8080"), "address to listen on (env STEPWISE_ADDR)")
 	secure := fs.Bool("secure-cookies", env("STEPWISE_SECURE_COOKIES", "false") == "true",
-		"mark the session cookie Secure; set when users reach Stepwise over HTTPS (env STEPWISE_SECURE_COOKIES)")
+		"mark the session cookie Secure (and name it __Host-…) even on requests that arrive as plain HTTP; "+
+			"HTTPS requests get that anyway (env STEPWISE_SECURE_COOKIES)")
+	var tf transportFlags
+	tf.register(fs)
+	var mf mailFlags // mail.go
+	mf.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	log, err := cfg.logger(stderr)
+	if err != nil {
+		return err
+	}
+	tr, err := tf.transport(*addr, cfg.database)
 	if err != nil {
 		return err
 	}
@@ -47,6 +55,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	m := models.New(d)
+	// Two-factor secrets are sealed under the secret key (secret_key.go).
+	if m.TwoFactor.Sealer, err = secretKeyFromEnv(cfg.database).sealer(true, log); err != nil {
+		return err
+	}
 	loaded, err := m.Guides.LoadBuiltinGuides(ctx, stepwise.BuiltinGuides())
 	if err != nil {
 		return err
@@ -60,16 +72,31 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	defer store.Close()
 	sm := handlers.NewSessions(store, *secure)
 
+	// Email: SMTP when configured, else the dev mailbox (mail.go).
+	mailer, base, err := mf.mailer(*addr, log)
+	if err != nil {
+		return err
+	}
+
 	app := handlers.New(handlers.Deps{
 		DB: d, Models: m, Sessions: sm, Assets: assets, Logger: log,
+		TrustedProxies: tr.proxies,
+		Mailer:         mailer,
+		BaseURL:        base,
 	})
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, scheme, err := tr.listen()
 	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+		return err
 	}
+	stopRedirect, err := tr.serveRedirect(ln.Addr(), log)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	defer stopRedirect()
 	log.Info("stepwise started",
-		"addr", "http://"+ln.Addr().String(), "database", cfg.database,
+		"addr", scheme+"://"+ln.Addr().String(), "database", cfg.database,
 		"migrations_applied", n, "guides_loaded", loaded, "startup", time.Since(start).Round(time.Millisecond))
 
 	errc := make(chan error, 1)

@@ -30,6 +30,12 @@ type AccountData struct {
 	Notice string
 	// TwoFactorRecoveryLeft counts unused recovery codes (two-factor on).
 	TwoFactorRecoveryLeft int
+	// Email is the change-email form's input and errors (email
+	// verification and change).
+	Email EmailForm
+	// TwoFactorErrors are the errors of the two-factor section's forms
+	// (turn off, new recovery codes).
+	TwoFactorErrors models.FieldErrors
 }
 
 // PasswordForm is the change-password form's errors.
@@ -84,7 +90,7 @@ func Account(p views.Page, d AccountData) templ.Component {
 				var templ_7745c5c3_Var3 string
 				templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(d.Notice)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `pages/account.templ`, Line: 42, Col: 81}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `pages/account.templ`, Line: 48, Col: 81}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 				if templ_7745c5c3_Err != nil {
@@ -99,11 +105,15 @@ func Account(p views.Page, d AccountData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
+			templ_7745c5c3_Err = components.AccountEmail(d.User, p.CSRF, d.Email.NewEmail, d.Email.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
 			templ_7745c5c3_Err = components.AccountPassword(p.CSRF, d.Password.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.AccountTwoFactor(d.User, d.TwoFactorRecoveryLeft, p.CSRF).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.AccountTwoFactor(d.User, d.TwoFactorRecoveryLeft, p.CSRF, d.TwoFactorErrors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

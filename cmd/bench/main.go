@@ -1,0 +1,227 @@
+// Command bench measures Stepwise against the targets in PRODUCT.md with
+// wrk: it seeds a demo database (1,000 users, 50 guides of 12 steps, 30%
+// progress), starts the real binary on it, signs in through the real forms,
+// checks that each workload returns the real page, then drives it at 64
+// connections and prints one table. `make bench` runs it.
+//
+//	go run ./cmd/bench -bin bin/stepwise [-duration 10s] [-warmup 3s]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+)
+
+// The demo data set every number is measured on (PRODUCT.md's).
+const (
+	benchUsers    = 1000
+	benchGuides   = 50
+	benchSteps    = 12
+	benchProgress = 0.3
+	benchPassword = "bench-password"
+	benchEmail    = "user1@example.com"
+)
+
+type options struct {
+	bin         string
+	duration    time.Duration
+	warmup      time.Duration
+	connections int
+	threads     int
+	keep        bool
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.bin, "bin", "bin/stepwise", "the stepwise binary to measure")
+	flag.DurationVar(&o.duration, "duration", 10*time.Second, "measured run per workload")
+	flag.DurationVar(&o.warmup, "warmup", 3*time.Second, "unmeasured warm-up run per workload")
+	flag.IntVar(&o.connections, "connections", 64, "concurrent connections (wrk -c)")
+	flag.IntVar(&o.threads, "threads", 2, "wrk threads (wrk -t)")
+	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (database, server log, wrk scripts)")
+	flag.Parse()
+	// Ctrl-C cancels the run so the deferred clean-up (server, temporary
+	// directory) still happens.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, o)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench: FAILED:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, o options) error {
+	wrkPath, err := exec.LookPath("wrk")
+	if err != nil {
+		return errors.New("wrk is not installed (make bench installs it with apt-get)")
+	}
+	bin, err := filepath.Abs(o.bin)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "stepwise-bench-")
+	if err != nil {
+		return err
+	}
+	if o.keep {
+		fmt.Fprintln(os.Stderr, "bench: keeping", tmp)
+	} else {
+		defer os.RemoveAll(tmp)
+	}
+	dbPath := filepath.Join(tmp, "bench.db")
+
+	var rep report
+	load := loadAverage()
+	step("seeding the demo database")
+	if rep.seed, err = seed(ctx, bin, dbPath); err != nil {
+		return err
+	}
+
+	step("starting the server")
+	srv, err := startServer(ctx, bin, dbPath, filepath.Join(tmp, "server.log"))
+	if err != nil {
+		return err
+	}
+	defer srv.kill() // only does anything if a step below failed
+	rep.startup = srv.startup
+
+	b := &bench{o: o, wrk: wrkPath, tmp: tmp, srv: srv}
+	if err := b.measure(ctx, dbPath, &rep); err != nil {
+		return fmt.Errorf("%w\n(server log: %s)", err, srv.logTail())
+	}
+
+	step("stopping the server (SIGTERM) and timing a restart")
+	if err := srv.stop(); err != nil {
+		return err
+	}
+	srv2, err := startServer(ctx, bin, dbPath, filepath.Join(tmp, "server-restart.log"))
+	if err != nil {
+		return err
+	}
+	rep.restart = srv2.startup
+	if err := srv2.stop(); err != nil {
+		return err
+	}
+
+	if rep.machine, err = describeMachine(bin, wrkPath); err != nil {
+		return err
+	}
+	rep.machine.load = load
+	rep.print(os.Stdout, o)
+	return nil
+}
+
+// bench is what the measuring steps share.
+type bench struct {
+	o     options
+	wrk   string // path of the wrk binary
+	tmp   string // scripts go here
+	srv   *server
+	check *checkDB
+}
+
+// measure signs in, verifies every workload, then times each with wrk
+// while sampling the server's memory.
+func (b *bench) measure(ctx context.Context, dbPath string, rep *report) error {
+	step("signing in as " + benchEmail)
+	sess, err := login(ctx, b.srv.base, benchEmail, benchPassword)
+	if err != nil {
+		return err
+	}
+	if b.check, err = openCheckDB(dbPath); err != nil {
+		return err
+	}
+	defer b.check.Close()
+	if sess.displayName, err = b.check.displayName(benchEmail); err != nil {
+		return err
+	}
+
+	workloads := defineWorkloads(sess)
+	for _, w := range workloads {
+		step("verifying " + w.name)
+		if err := w.verify(ctx, b.srv.base, b.check); err != nil {
+			return fmt.Errorf("%s: %w", w.name, err)
+		}
+	}
+
+	mem := watchMemory(b.srv.pid())
+	defer mem.stop()
+	for _, w := range workloads {
+		res, err := b.runWorkload(ctx, w)
+		if err != nil {
+			return fmt.Errorf("%s: %w", w.name, err)
+		}
+		rep.results = append(rep.results, res)
+	}
+	rep.memory = mem.stop()
+	return nil
+}
+
+// runWorkload warms up, measures, and checks the workload still returns
+// the real thing afterwards (a session lost half-way would otherwise turn
+// into fast, wrong answers), plus the database for the toggle.
+func (b *bench) runWorkload(ctx context.Context, w workload) (result, error) {
+	script, err := writeScript(b.tmp, w)
+	if err != nil {
+		return result{}, err
+	}
+	url := b.srv.base + w.path
+	before, err := b.check.progressTotals(benchEmail, w.toggles)
+	if err != nil {
+		return result{}, err
+	}
+	step(fmt.Sprintf("warming up %s (%s)", w.name, b.o.warmup))
+	if _, err := runWrk(ctx, b.wrk, script, url, b.o.connections, b.o.threads, b.o.warmup); err != nil {
+		return result{}, err
+	}
+	if err := b.check.waitQuiet(ctx, 300*time.Millisecond, 10*time.Second); err != nil {
+		return result{}, err
+	}
+
+	step(fmt.Sprintf("measuring %s (%s, %d connections)", w.name, b.o.duration, b.o.connections))
+	// The server's CPU time per request is steadier than requests/s on a
+	// machine whose cores wrk shares: it shows what a change saves.
+	cpu0, err := cpuTime(b.srv.pid())
+	if err != nil {
+		return result{}, err
+	}
+	res, err := runWrk(ctx, b.wrk, script, url, b.o.connections, b.o.threads, b.o.duration)
+	if err != nil {
+		return result{}, err
+	}
+	if err := b.check.waitQuiet(ctx, 300*time.Millisecond, 10*time.Second); err != nil {
+		return result{}, err
+	}
+	cpu1, err := cpuTime(b.srv.pid())
+	if err != nil {
+		return result{}, err
+	}
+	res.workload = w
+	res.cpuPerRequest = (cpu1 - cpu0) / time.Duration(res.requests)
+
+	if err := w.verify(ctx, b.srv.base, b.check); err != nil {
+		return result{}, fmt.Errorf("after the run: %w", err)
+	}
+	if w.toggles != nil {
+		after, err := b.check.progressTotals(benchEmail, w.toggles)
+		if err != nil {
+			return result{}, err
+		}
+		if res.consistency, err = compareTotals(before, after); err != nil {
+			return result{}, err
+		}
+	}
+	return res, nil
+}
+
+// step prints what the benchmark is doing, so a long run is not silent.
+func step(msg string) { fmt.Fprintln(os.Stderr, "bench:", msg) }
