@@ -50,7 +50,7 @@ func describeMachine(bin, wrkPath string) (machine, error) {
 				break
 			}
 		}
-		f.Close()
+		_ = f.Close()
 	}
 	info, err := buildinfo.ReadFile(bin)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 // long it took.
 func seed(ctx context.Context, bin, dbPath string) (time.Duration, error) {
 	start := time.Now()
+	// #nosec G204 -- bin is the binary under test, named by whoever runs the benchmark
 	cmd := exec.CommandContext(ctx, bin, "seed-demo",
 		"--users", strconv.Itoa(benchUsers), "--guides", strconv.Itoa(benchGuides),
 		"--steps", strconv.Itoa(benchSteps), "--progress", strconv.FormatFloat(benchProgress, 'f', -1, 64),
@@ -47,14 +48,14 @@ func startServer(ctx context.Context, bin, dbPath, logPath string) (*server, err
 	if err != nil {
 		return nil, err
 	}
-	logFile, err := os.Create(logPath)
+	logFile, err := os.Create(logPath) // #nosec G304 -- a file in the benchmark's temporary directory
 	if err != nil {
 		return nil, err
 	}
 	defer logFile.Close() // the child has its own descriptor
 	// Not CommandContext: the server must get SIGTERM and drain, not be
 	// killed, when the benchmark ends.
-	cmd := exec.Command(bin, "serve", "-addr", addr, "-database", dbPath, "-log-level", "warn")
+	cmd := exec.Command(bin, "serve", "-addr", addr, "-database", dbPath, "-log-level", "warn") // #nosec G204 -- the binary under test
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	s := &server{cmd: cmd, base: "http://" + addr, logPath: logPath, exited: make(chan struct{})}
 
@@ -100,7 +101,7 @@ func (s *server) waitReady(ctx context.Context, limit time.Duration) error {
 			return err
 		}
 		if resp, err := client.Do(req); err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				return nil
 			}

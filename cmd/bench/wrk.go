@@ -81,6 +81,7 @@ func writeScript(dir string, w workload) (string, error) {
 // runWrk runs wrk with the script against url and parses its figures.
 func runWrk(ctx context.Context, wrkPath, script, url string, conns, threads int, d time.Duration) (result, error) {
 	secs := max(1, int(math.Ceil(d.Seconds())))
+	// #nosec G204 -- wrk found on PATH; the arguments are the benchmark's own
 	cmd := exec.CommandContext(ctx, wrkPath,
 		"-t", strconv.Itoa(threads), "-c", strconv.Itoa(conns), "-d", fmt.Sprintf("%ds", secs),
 		"--timeout", "5s", "--latency", "-s", script, url)
