@@ -92,7 +92,7 @@ func Open(path string, opts Options) (*DB, error) {
 	}
 	n := opts.Readers
 	if n <= 0 {
-		n = max(4, 2*runtime.NumCPU())
+		n = max(2, runtime.NumCPU())
 	}
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)

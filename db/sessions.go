@@ -1,39 +1,69 @@
 package db
 
 import (
+	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/alexedwards/scs/sqlite3store"
 	"github.com/alexedwards/scs/v2"
 )
 
-// SessionStore returns scs's official SQLite store over this database:
-// look-ups go to the read pool so signed-in page views never queue behind
-// writes, and commits and deletes go to the single writer.
+// SessionStore returns scs's official SQLite store over this database for
+// commits, deletes and the clean-up of expired sessions (on the single
+// writer). Look-ups, which every signed-in page makes, go to the read pool
+// through a prepared statement: the official store prepares its query on
+// every call, which measured at almost a tenth of a page's CPU.
 func (d *DB) SessionStore() *SessionStore {
 	return &SessionStore{
-		reads:  sqlite3store.NewWithCleanupInterval(d.R.DB, 0),
+		db:     d,
 		writes: sqlite3store.NewWithCleanupInterval(d.W.DB, 5*time.Minute),
 	}
 }
 
 // SessionStore is an scs.Store split between the read pool and the writer.
 type SessionStore struct {
-	reads, writes *sqlite3store.SQLite3Store
+	db     *DB
+	writes *sqlite3store.SQLite3Store
 }
 
-var _ scs.Store = (*SessionStore)(nil)
+var _ scs.CtxStore = (*SessionStore)(nil)
 
-// Find returns the data of an unexpired session.
-func (s *SessionStore) Find(token string) ([]byte, bool, error) { return s.reads.Find(token) }
+// FindCtx returns the data of an unexpired session. The query is the
+// official store's.
+func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	var b []byte
+	err := s.db.Get(ctx, &b, `SELECT data FROM sessions WHERE token = ? AND julianday('now') < expiry`, token)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return b, true, nil
+}
+
+// Find is FindCtx without a context.
+func (s *SessionStore) Find(token string) ([]byte, bool, error) {
+	return s.FindCtx(context.Background(), token)
+}
 
 // Commit saves a session's data and expiry.
 func (s *SessionStore) Commit(token string, b []byte, expiry time.Time) error {
 	return s.writes.Commit(token, b, expiry)
 }
 
+// CommitCtx is Commit; the official store takes no context.
+func (s *SessionStore) CommitCtx(_ context.Context, token string, b []byte, expiry time.Time) error {
+	return s.Commit(token, b, expiry)
+}
+
 // Delete removes a session.
 func (s *SessionStore) Delete(token string) error { return s.writes.Delete(token) }
+
+// DeleteCtx is Delete; the official store takes no context.
+func (s *SessionStore) DeleteCtx(_ context.Context, token string) error { return s.Delete(token) }
 
 // Close stops the background clean-up of expired sessions.
 func (s *SessionStore) Close() { s.writes.StopCleanup() }

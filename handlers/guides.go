@@ -19,15 +19,13 @@ type guideStore interface {
 
 // stepStore is what guide and step pages need from the step store.
 type stepStore interface {
-	List(ctx context.Context, guideID int64) ([]models.StepLink, error)
-	At(ctx context.Context, guideID int64, n int) (models.Step, error)
-	Count(ctx context.Context, guideID int64) (int, error)
+	Page(ctx context.Context, slug string, n int) (models.Guide, models.Step, error)
+	Outline(ctx context.Context, guideID, userID int64) ([]models.StepLink, error)
 }
 
 // progressStore is what pages need from the progress store.
 type progressStore interface {
-	Done(ctx context.Context, userID, guideID int64) (map[int64]bool, error)
-	Count(ctx context.Context, userID, guideID int64) (int, error)
+	Tally(ctx context.Context, userID, guideID int64) (done, total int, err error)
 	Toggle(ctx context.Context, userID int64, step models.Step) (bool, error)
 	Set(ctx context.Context, userID int64, step models.Step, done bool) error
 }
@@ -79,16 +77,15 @@ func (h *Guides) Show(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	steps, err := h.Steps.List(ctx, guide.ID)
+	var uid int64
+	if u := CurrentUser(c); u != nil {
+		uid = u.ID
+	}
+	steps, err := h.Steps.Outline(ctx, guide.ID, uid)
 	if err != nil {
 		return err
 	}
-	done := map[int64]bool{}
-	if u := CurrentUser(c); u != nil {
-		if done, err = h.Progress.Done(ctx, u.ID, guide.ID); err != nil {
-			return err
-		}
-	}
+	done := doneSet(steps)
 	next := 1
 	for _, s := range steps {
 		if !done[s.ID] {

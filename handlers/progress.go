@@ -21,11 +21,7 @@ func (h *Steps) Complete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	guide, err := h.Guides.BySlug(ctx, c.Params("slug"))
-	if err != nil {
-		return err
-	}
-	step, err := h.Steps.At(ctx, guide.ID, n)
+	guide, step, err := h.Steps.Page(ctx, c.Params("slug"), n)
 	if err != nil {
 		return err
 	}
@@ -50,11 +46,7 @@ func (h *Steps) Complete(c *fiber.Ctx) error {
 	if !isHTMX(c) {
 		return c.Redirect(fmt.Sprintf("/guides/%s/steps/%d", guide.Slug, step.Position), fiber.StatusSeeOther)
 	}
-	count, err := h.Progress.Count(ctx, user.ID, guide.ID)
-	if err != nil {
-		return err
-	}
-	total, err := h.Steps.Count(ctx, guide.ID)
+	count, total, err := h.Progress.Tally(ctx, user.ID, guide.ID)
 	if err != nil {
 		return err
 	}

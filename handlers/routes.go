@@ -34,7 +34,7 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	app.Get("/", guides.Index)
 	app.Get("/guides/:slug", guides.Show)
 
-	steps := &Steps{Guides: d.Models.Guides, Steps: d.Models.Steps, Progress: d.Models.Progress, viewer: v}
+	steps := &Steps{Steps: d.Models.Steps, Progress: d.Models.Progress, viewer: v}
 	app.Get("/guides/:slug/steps/:n", steps.Show)
 	app.Post("/guides/:slug/steps/:n/complete", requireUser, steps.Complete)
 

@@ -2,13 +2,16 @@ package handlers
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/alexedwards/scs/v2"
+
+	"stepwise/models"
 )
 
-// SessionLifetime is how long a session lasts after it was created.
-const SessionLifetime = 14 * 24 * time.Hour
+// SessionLifetime is how long a session's data lasts after it was
+// created: the same absolute limit user_sessions enforces for signed-in
+// browsers.
+const SessionLifetime = models.SessionAbsoluteTimeout
 
 // NewSessions returns the session manager: the cookie holds only a random
 // token; the data lives in store. The cookie is HttpOnly and SameSite=Lax.
@@ -19,6 +22,7 @@ const SessionLifetime = 14 * 24 * time.Hour
 func NewSessions(store scs.Store, forceSecure bool) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = store
+	sm.Codec = SessionCodec{}
 	sm.Lifetime = SessionLifetime
 	sm.Cookie.Name = "stepwise_session"
 	sm.Cookie.HttpOnly = true

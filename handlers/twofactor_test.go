@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/alexedwards/scs/v2"
 	"github.com/pquerna/otp/totp"
+	"stepwise/handlers"
 
 	"stepwise/models"
 )
@@ -413,7 +413,7 @@ func (s *server) ageSession(token, key string, d time.Duration) {
 	if err := s.DB.Get(ctx, &data, `SELECT data FROM sessions WHERE token = ?`, token); err != nil {
 		s.t.Fatalf("session: %v", err)
 	}
-	deadline, values, err := scs.GobCodec{}.Decode(data)
+	deadline, values, err := handlers.SessionCodec{}.Decode(data)
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -422,7 +422,7 @@ func (s *server) ageSession(token, key string, d time.Duration) {
 		s.t.Fatalf("session has no %s", key)
 	}
 	values[key] = at - int64(d.Seconds())
-	if data, err = (scs.GobCodec{}).Encode(deadline, values); err != nil {
+	if data, err = (handlers.SessionCodec{}).Encode(deadline, values); err != nil {
 		s.t.Fatal(err)
 	}
 	if _, err := s.DB.Exec(ctx, `UPDATE sessions SET data = ? WHERE token = ?`, data, token); err != nil {

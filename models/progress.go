@@ -81,3 +81,20 @@ func (p *Progress) insert(ctx context.Context, userID int64, step Step) error {
 	}
 	return nil
 }
+
+// Tally returns how many of the guide's steps userID completed and how many
+// steps it has, in one query.
+func (p *Progress) Tally(ctx context.Context, userID, guideID int64) (done, total int, err error) {
+	var row struct {
+		Done  int `db:"done"`
+		Total int `db:"total"`
+	}
+	err = p.db.Get(ctx, &row, `
+		SELECT count(p.step_id) AS done, count(*) AS total
+		FROM steps s LEFT JOIN progress p ON p.step_id = s.id AND p.user_id = ?
+		WHERE s.guide_id = ?`, userID, guideID)
+	if err != nil {
+		return 0, 0, fmt.Errorf("tally progress: %w", err)
+	}
+	return row.Done, row.Total, nil
+}

@@ -14,6 +14,8 @@ type StepLink struct {
 	ID       int64  `db:"id"`
 	Position int    `db:"position"`
 	Title    string `db:"title"`
+	// Done is whether the viewer completed it (Outline only).
+	Done bool `db:"done"`
 }
 
 // Step is a step with its rendered body.
@@ -61,4 +63,48 @@ func (s *Steps) Count(ctx context.Context, guideID int64) (int, error) {
 		return 0, fmt.Errorf("count steps: %w", err)
 	}
 	return n, nil
+}
+
+// Outline returns the guide's steps in order, each marked done when userID
+// (0 for a visitor) completed it: the sidebar in one query.
+func (s *Steps) Outline(ctx context.Context, guideID, userID int64) ([]StepLink, error) {
+	var links []StepLink
+	err := s.db.Select(ctx, &links, `
+		SELECT s.id, s.position, s.title, p.step_id IS NOT NULL AS done
+		FROM steps s
+		LEFT JOIN progress p ON p.step_id = s.id AND p.user_id = ?
+		WHERE s.guide_id = ?
+		ORDER BY s.position`, userID, guideID)
+	if err != nil {
+		return nil, fmt.Errorf("step outline: %w", err)
+	}
+	return links, nil
+}
+
+// guideStep is the row Page reads: a published guide and one of its steps.
+type guideStep struct {
+	Guide
+	StepID    int64  `db:"step_id"`
+	StepPos   int    `db:"step_position"`
+	StepTitle string `db:"step_title"`
+	StepBody  string `db:"step_body_html"`
+}
+
+// Page returns the published guide with slug and its step n in one query;
+// either missing is ErrNotFound.
+func (s *Steps) Page(ctx context.Context, slug string, n int) (Guide, Step, error) {
+	var row guideStep
+	err := s.db.Get(ctx, &row, `
+		SELECT g.id, g.slug, g.title, g.summary, g.difficulty, g.minutes, g.intro_html, g.published_at,
+		       s.id AS step_id, s.position AS step_position, s.title AS step_title, s.body_html AS step_body_html
+		FROM guides g JOIN steps s ON s.guide_id = g.id AND s.position = ?
+		WHERE g.slug = ? AND g.published_at IS NOT NULL`, n, slug)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Guide{}, Step{}, ErrNotFound
+	}
+	if err != nil {
+		return Guide{}, Step{}, fmt.Errorf("step page: %w", err)
+	}
+	step := Step{ID: row.StepID, GuideID: row.ID, Position: row.StepPos, Title: row.StepTitle, BodyHTML: row.StepBody}
+	return row.Guide, step, nil
 }

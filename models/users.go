@@ -116,7 +116,7 @@ func (u *Users) ByEmail(ctx context.Context, email string) (User, error) {
 func (u *Users) Authenticate(ctx context.Context, email, password string) (User, error) {
 	user, err := u.ByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {
-		checkPasswordHash(password, dummyHash)
+		checkPasswordHash(password, dummyHash())
 		return User{}, ErrInvalidCredentials
 	}
 	if err != nil {

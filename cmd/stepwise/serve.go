@@ -25,6 +25,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	cfg.register(fs)
 	addr := fs.String("addr", env("STEPWISE_ADDR", "127.0.0.1:8080"), "address to listen on (env STEPWISE_ADDR)")
+	debugAddr := fs.String("debug-addr", env("STEPWISE_DEBUG_ADDR", ""),
+		"serve Go's profiler (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060; off when empty (env STEPWISE_DEBUG_ADDR)")
 	secure := fs.Bool("secure-cookies", env("STEPWISE_SECURE_COOKIES", "false") == "true",
 		"mark the session cookie Secure (and name it __Host-…) even on requests that arrive as plain HTTP; "+
 			"HTTPS requests get that anyway (env STEPWISE_SECURE_COOKIES)")
@@ -98,6 +100,14 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	log.Info("stepwise started",
 		"addr", scheme+"://"+ln.Addr().String(), "database", cfg.database,
 		"migrations_applied", n, "guides_loaded", loaded, "startup", time.Since(start).Round(time.Millisecond))
+
+	if *debugAddr != "" {
+		stopDebug, err := startDebug(*debugAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopDebug()
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listener(ln) }()
