@@ -47,10 +47,10 @@ lint: vet
 	$(GO) run $(GOSEC) -quiet -exclude-generated ./...
 	@$(GO) run $(GOVULNCHECK) ./... || echo "govulncheck could not complete (its vulnerability database may be unreachable from here); see README"
 
-## cover: per-package statement coverage and an HTML report in coverage.html
+## cover: per-package statement coverage (all tests but the browser ones) and coverage.html
 cover:
-	$(GO) test -short -coverpkg=./... -coverprofile=coverage.out ./... | sed 's/of statements in .*/of statements/'
-	$(GO) tool cover -func=coverage.out | tail -1
+	$(GO) test -short -coverpkg=./... -coverprofile=coverage.out ./... >/dev/null
+	@awk -f .ci/coverage-by-package.awk coverage.out
 	$(GO) tool cover -html=coverage.out -o coverage.html
 	@echo "HTML report: coverage.html"
 
