@@ -2,14 +2,9 @@ package handlers_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"log/slog"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -19,12 +14,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"stepwise"
 	"stepwise/db/dbtest"
 	"stepwise/handlers"
 	"stepwise/models"
+
+	"stepwise/handlers/tlstest"
 )
 
 const (
@@ -33,38 +29,11 @@ const (
 	wantHSTS    = "max-age=63072000; includeSubDomains"
 )
 
-// selfSigned returns a server TLS config with a fresh ECDSA certificate
-// for 127.0.0.1, and a pool that trusts it.
+// selfSigned returns a server TLS config with a fresh certificate for
+// 127.0.0.1, and a pool that trusts it.
 func selfSigned(t *testing.T) (*tls.Config, *x509.CertPool) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "stepwise test"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(leaf)
-	cfg := &tls.Config{
-		MinVersion:   tls.VersionTLS12,
-		Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}},
-	}
-	return cfg, pool
+	c := tlstest.New(t)
+	return c.ServerConfig(), c.Pool
 }
 
 // newTransportServer is newServer with trusted proxies, over TLS when
