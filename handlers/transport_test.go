@@ -18,9 +18,8 @@ import (
 	"stepwise"
 	"stepwise/db/dbtest"
 	"stepwise/handlers"
-	"stepwise/models"
-
 	"stepwise/handlers/tlstest"
+	"stepwise/models"
 )
 
 const (
