@@ -20,6 +20,9 @@ type Guide struct {
 	Minutes     int        `db:"minutes"`
 	IntroHTML   string     `db:"intro_html"`
 	PublishedAt *time.Time `db:"published_at"`
+	// AuthorID is the guide's owner; nil for the built-in guide and for a
+	// guide whose author deleted their account ("former member").
+	AuthorID *int64 `db:"author_id"`
 }
 
 // GuideCard is a guide as the catalogue lists it, with the viewer's
@@ -85,7 +88,7 @@ func (g *Guides) Published(ctx context.Context, userID int64, page, size int) ([
 func (g *Guides) BySlug(ctx context.Context, slug string) (Guide, error) {
 	var guide Guide
 	err := g.db.Get(ctx, &guide, `
-		SELECT id, slug, title, summary, difficulty, minutes, intro_html, published_at
+		SELECT id, slug, title, summary, difficulty, minutes, intro_html, published_at, author_id
 		FROM guides WHERE slug = ? AND published_at IS NOT NULL`, slug)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Guide{}, ErrNotFound
@@ -128,4 +131,33 @@ func (g *Guides) ResumePoint(ctx context.Context, userID int64) (Resume, error) 
 		return Resume{}, fmt.Errorf("resume point: %w", err)
 	}
 	return r, nil
+}
+
+// Editable is a guide with whether a given user co-authors it: what the
+// policy needs to decide who may edit it.
+type Editable struct {
+	Guide    Guide
+	CoAuthor bool
+}
+
+// ForEditing returns the guide with slug, published or draft, with whether
+// userID co-authors it. Callers ask Can(u, EditGuide, editable) before
+// showing or changing anything; a draft the user may not edit is shown as
+// not found.
+func (g *Guides) ForEditing(ctx context.Context, slug string, userID int64) (Editable, error) {
+	var row struct {
+		Guide
+		CoAuthor bool `db:"co_author"`
+	}
+	err := g.db.Get(ctx, &row, `
+		SELECT g.id, g.slug, g.title, g.summary, g.difficulty, g.minutes, g.intro_html, g.published_at, g.author_id,
+		       EXISTS (SELECT 1 FROM guide_authors a WHERE a.guide_id = g.id AND a.user_id = ?) AS co_author
+		FROM guides g WHERE g.slug = ?`, userID, slug)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Editable{}, ErrNotFound
+	}
+	if err != nil {
+		return Editable{}, fmt.Errorf("guide for editing: %w", err)
+	}
+	return Editable{Guide: row.Guide, CoAuthor: row.CoAuthor}, nil
 }

@@ -24,6 +24,12 @@ const (
 	ReadAudit Action = "admin.audit.read"
 	// UseDevMailbox: the local development mailbox.
 	UseDevMailbox Action = "dev.mailbox"
+	// CreateGuide: start a new guide (authors and admins).
+	CreateGuide Action = "guide.create"
+	// EditGuide: see a draft, change a guide, its steps, quizzes, images
+	// and co-authors, see its revisions and quiz statistics (resource:
+	// Editable). Its author and co-authors may, and admins.
+	EditGuide Action = "guide.edit"
 )
 
 // Roles lists the site roles, least privileged first.
@@ -58,6 +64,15 @@ func Can(u *User, a Action, res any) bool {
 		// account page, so an admin cannot lock themselves out.
 		target, ok := res.(*User)
 		return u.IsAdmin() && ok && target != nil && target.ID != u.ID
+	case CreateGuide:
+		return u != nil && (u.Role == RoleAuthor || u.Role == RoleAdmin)
+	case EditGuide:
+		e, ok := res.(Editable)
+		if !ok || u == nil {
+			return false
+		}
+		owner := e.Guide.AuthorID != nil && *e.Guide.AuthorID == u.ID
+		return u.IsAdmin() || owner || e.CoAuthor
 	case UseDevMailbox:
 		return true // further limited to local requests without SMTP by its handler
 	}

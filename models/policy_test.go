@@ -43,6 +43,16 @@ func TestCan(t *testing.T) {
 		{"learner locks other", learner, models.LockUser, other, false},
 		{"admin forces reset", admin, models.ForceReset, learner, true},
 		{"unknown action", admin, models.Action("nope"), nil, false},
+		{"learner creates a guide", learner, models.CreateGuide, nil, false},
+		{"author creates a guide", author, models.CreateGuide, nil, true},
+		{"admin creates a guide", admin, models.CreateGuide, nil, true},
+		{"visitor creates a guide", nil, models.CreateGuide, nil, false},
+		{"author edits own guide", author, models.EditGuide, models.Editable{Guide: models.Guide{AuthorID: &author.ID}}, true},
+		{"author edits another's guide", author, models.EditGuide, models.Editable{Guide: models.Guide{AuthorID: &other.ID}}, false},
+		{"co-author edits", other, models.EditGuide, models.Editable{Guide: models.Guide{AuthorID: &author.ID}, CoAuthor: true}, true},
+		{"admin edits any guide", admin, models.EditGuide, models.Editable{Guide: models.Guide{AuthorID: &author.ID}}, true},
+		{"author edits the built-in guide", author, models.EditGuide, models.Editable{Guide: models.Guide{}}, false},
+		{"visitor edits", nil, models.EditGuide, models.Editable{Guide: models.Guide{AuthorID: &author.ID}}, false},
 		{"wrong resource type", learner, models.TrackProgress, "guide", false},
 	}
 	for _, tc := range cases {

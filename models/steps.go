@@ -95,7 +95,7 @@ type guideStep struct {
 func (s *Steps) Page(ctx context.Context, slug string, n int) (Guide, Step, error) {
 	var row guideStep
 	err := s.db.Get(ctx, &row, `
-		SELECT g.id, g.slug, g.title, g.summary, g.difficulty, g.minutes, g.intro_html, g.published_at,
+		SELECT g.id, g.slug, g.title, g.summary, g.difficulty, g.minutes, g.intro_html, g.published_at, g.author_id,
 		       s.id AS step_id, s.position AS step_position, s.title AS step_title, s.body_html AS step_body_html
 		FROM guides g JOIN steps s ON s.guide_id = g.id AND s.position = ?
 		WHERE g.slug = ? AND g.published_at IS NOT NULL`, n, slug)
