@@ -7,7 +7,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOSEC       := github.com/securego/gosec/v2/cmd/gosec@v2.30.0
 GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 
-.PHONY: run build generate check-generated test test-short lint vet cover fuzz bench clean
+.PHONY: run build generate check-generated test test-short lint vet cover fuzz bench bench-go clean
 
 ## run: start Stepwise on SQLite (./data/stepwise.db) with the built-in guide at http://127.0.0.1:8080
 run:
@@ -62,6 +62,11 @@ bench:
 		$$sudo apt-get update && $$sudo apt-get install -y wrk; }
 	$(GO) build -trimpath -o $(BIN) ./cmd/stepwise
 	$(GO) run ./cmd/bench -bin $(BIN) $(BENCHFLAGS)
+	$(MAKE) bench-go
+
+## bench-go: Go micro-benchmarks with allocations (step page rendering, step page queries)
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem ./models/ ./views/pages/
 
 clean:
 	rm -rf bin data coverage.out coverage.html
