@@ -15,7 +15,9 @@ import (
 )
 
 // BodyLimit caps every request body; larger requests are refused before a
-// handler runs.
+// handler runs. The image upload and guide import routes alone accept more
+// (ImageBodyLimit, ImportBodyLimit): the server reads at most
+// ImportBodyLimit and limitBodies refuses the rest above BodyLimit.
 const BodyLimit = 1 << 20
 
 // Deps are the dependencies every handler may use; cmd builds them.
@@ -36,6 +38,9 @@ type Deps struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto headers are believed (proxy.go); empty trusts none.
 	TrustedProxies []netip.Prefix
+
+	// ImageStore keeps uploaded images; nil keeps them in memory (tests).
+	ImageStore models.ImageStore
 }
 
 // New returns the Fiber app with every middleware and route installed.
@@ -43,7 +48,7 @@ func New(d Deps) *fiber.App {
 	e := &errorPages{logger: d.Logger, assets: d.Assets}
 	app := fiber.New(fiber.Config{
 		AppName:               "stepwise",
-		BodyLimit:             BodyLimit,
+		BodyLimit:             ImportBodyLimit, // limitBodies applies BodyLimit to every other route
 		ReadTimeout:           15 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,

@@ -81,12 +81,26 @@ func TestEveryRouteByRole(t *testing.T) {
 
 	cases := map[string]routeCase{
 		"GET /":                                {path: "/", want: all(200)},
+		"GET /search":                          {path: "/search?q=database", want: all(200)},
 		"GET /healthz":                         {path: "/healthz", want: all(200)},
 		"GET /readyz":                          {path: "/readyz", want: all(200)},
 		"GET /static/*":                        {path: "/static/css/app.css", want: all(200)},
 		"GET /guides/:slug":                    {path: guidePath, want: all(200)},
 		"GET /guides/:slug/steps/:n":           {path: step3, want: all(200)},
 		"POST /guides/:slug/steps/:n/complete": {path: step3 + "/complete", form: url.Values{"done": {"true"}}, want: all(303)},
+		// Quizzes: anyone signed in answers; only the guide's editors (the
+		// built-in guide has no author, so admins) edit and see statistics.
+		"POST /guides/:slug/steps/:n/quiz":      {path: step3 + "/quiz", form: url.Values{"q1": {"0"}}, want: all(303)},
+		"GET /guides/:slug/steps/:n/quiz/edit":  {path: step3 + "/quiz/edit", want: adminOnly(200)},
+		"POST /guides/:slug/steps/:n/quiz/edit": {path: step3 + "/quiz/edit", form: url.Values{"action": {"save"}}, want: adminOnly(422)},
+		"GET /guides/:slug/quiz-stats":          {path: guidePath + "/quiz-stats", want: adminOnly(200)},
+		// Learning: each user's own note, pages and export; certificates
+		// are public.
+		"POST /guides/:slug/steps/:n/note":     {path: step3 + "/note", form: url.Values{"body": {"a note"}}, want: all(303)},
+		"GET /learning":                        {path: "/learning", want: signedIn(303, 200)},
+		"GET /notes":                           {path: "/notes", want: signedIn(303, 200)},
+		"GET /notes/export.md":                 {path: "/notes/export.md", want: signedIn(303, 200)},
+		"GET /certificates/:code":              {path: "/certificates/" + issueCertificate(t, srv, victim), want: all(200)},
 		"GET /signup":                          {path: "/signup", want: signedIn(200, 303)},
 		"POST /signup":                         {path: "/signup", form: url.Values{}, want: signedIn(422, 303)},
 		"GET /login":                           {path: "/login", want: signedIn(200, 303)},
@@ -127,6 +141,19 @@ func TestEveryRouteByRole(t *testing.T) {
 		"POST /admin/users/:id/force-reset": {path: "/admin/users/" + vid + "/force-reset", form: url.Values{}, want: adminOnly(303)},
 		"GET /admin/audit":                  {path: "/admin/audit", want: adminOnly(200)},
 		"POST /logout":                      {path: "/logout", form: url.Values{}, want: all(303)},
+
+		// Images and import/export: the built-in guide has no author, so
+		// only admins edit it; any author or admin may import.
+		"GET /images/:file":                           {path: "/images/" + strings.Repeat("0", 64) + ".png", want: all(404)},
+		"GET /author/guides/:slug/images":             {path: "/author" + guidePath + "/images", want: adminOnly(200)},
+		"POST /author/guides/:slug/images":            {path: "/author" + guidePath + "/images", form: url.Values{}, want: adminOnly(422)},
+		"POST /author/guides/:slug/images/:id/delete": {path: "/author" + guidePath + "/images/999999/delete", form: url.Values{}, want: adminOnly(404)},
+		"GET /author/guides/:slug/export.zip":         {path: "/author" + guidePath + "/export.zip", want: adminOnly(200)},
+		"GET /author/import":                          {path: "/author/import", want: map[string]int{"anonymous": 303, "learner": 403, "other": 403, "author": 200, "admin": 200}},
+		"POST /author/import":                         {path: "/author/import", form: url.Values{}, want: map[string]int{"anonymous": 303, "learner": 403, "other": 403, "author": 422, "admin": 422}},
+	}
+	for k, tc := range authoringRoutes(t, srv, emails, victim.ID) {
+		cases[k] = tc
 	}
 
 	var routes []string

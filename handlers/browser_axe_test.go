@@ -97,6 +97,9 @@ func TestBrowserAccessibility(t *testing.T) {
 			tb.login("nobody@example.com", "wrong password")
 		}},
 		{"not-found", opener("/guides/no-such-guide")},
+		{"search", opener("/search?q=database")},
+		{"search-empty", opener("/search?q=zzzyxw")},
+		{"home-filtered", opener("/?tag=go&difficulty=beginner&sort=newest")},
 	}
 	signedIn := []pageCheck{
 		{"home", opener("/")},

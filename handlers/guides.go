@@ -12,7 +12,7 @@ import (
 
 // guideStore is what guide pages need from the guide store.
 type guideStore interface {
-	Published(ctx context.Context, userID int64, page, size int) ([]models.GuideCard, models.Page, error)
+	Catalogue(ctx context.Context, userID int64, q models.CatalogueQuery, page, size int) ([]models.CatalogueCard, models.Page, error)
 	BySlug(ctx context.Context, slug string) (models.Guide, error)
 	ResumePoint(ctx context.Context, userID int64) (models.Resume, error)
 }
@@ -21,6 +21,8 @@ type guideStore interface {
 type stepStore interface {
 	Page(ctx context.Context, slug string, n int) (models.Guide, models.Step, error)
 	Outline(ctx context.Context, guideID, userID int64) ([]models.StepLink, error)
+	// CurrentSlug follows a guide's earlier slug (authoring_slugs.go).
+	CurrentSlug(ctx context.Context, old string) (string, error)
 }
 
 // progressStore is what pages need from the progress store.
@@ -38,10 +40,15 @@ type Guides struct {
 	Guides   guideStore
 	Steps    stepStore
 	Progress progressStore
+	// Tags lists the catalogue's tag filter.
+	Tags interface {
+		Published(ctx context.Context) ([]models.TagCount, error)
+	}
 	viewer
 }
 
-// Index shows the published guides with the user's progress and, for a
+// Index shows the published guides with the user's progress, filtered by
+// tag and difficulty and sorted as asked (catalogue.go), and, for a
 // signed-in user, where they left off.
 func (h *Guides) Index(c *fiber.Ctx) error {
 	ctx := c.UserContext()
@@ -53,11 +60,10 @@ func (h *Guides) Index(c *fiber.Ctx) error {
 	if page < 1 || page > 10000 {
 		page = 1
 	}
-	cards, pg, err := h.Guides.Published(ctx, uid, page, guidesPerPage)
+	data, err := h.catalogue(c, uid, page)
 	if err != nil {
 		return err
 	}
-	data := pages.HomeData{Guides: cards, Page: pg}
 	if uid != 0 {
 		r, err := h.Guides.ResumePoint(ctx, uid)
 		switch {
@@ -75,7 +81,7 @@ func (h *Guides) Show(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	guide, err := h.Guides.BySlug(ctx, c.Params("slug"))
 	if err != nil {
-		return err
+		return movedGuide(c, h.Steps, err)
 	}
 	var uid int64
 	if u := CurrentUser(c); u != nil {

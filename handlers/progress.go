@@ -26,6 +26,14 @@ func (h *Steps) Complete(c *fiber.Ctx) error {
 		return err
 	}
 
+	// A required quiz not passed yet keeps the step from being completed
+	// (done=true, or a toggle); undoing is always allowed.
+	if c.FormValue("done") != "false" {
+		if refused, err := h.quizRefusal(c, guide, step); refused || err != nil {
+			return err
+		}
+	}
+
 	var done bool
 	switch c.FormValue("done") {
 	case "true":
@@ -41,6 +49,12 @@ func (h *Steps) Complete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	var certificate string
+	if done {
+		if certificate, err = h.certify(ctx, user, guide); err != nil {
+			return err
+		}
+	}
 
 	c.Vary("HX-Request")
 	if !isHTMX(c) {
@@ -55,5 +69,8 @@ func (h *Steps) Complete(c *fiber.Ctx) error {
 		SignedIn: true, CSRF: csrfToken(c, h.sessions), Focus: true,
 	}
 	link := models.StepLink{ID: step.ID, Position: step.Position, Title: step.Title}
-	return render(c, fiber.StatusOK, pages.StepProgress(state, link, count, total))
+	if err := render(c, fiber.StatusOK, pages.StepProgress(state, link, count, total)); err != nil {
+		return err
+	}
+	return announceCertificate(c, certificate)
 }

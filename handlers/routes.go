@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise/handlers/mail"
+	"stepwise/models"
 )
 
 // registerRoutes is the one place every route is listed, with the
@@ -15,6 +16,7 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	app.Use(forwardedFor(d.TrustedProxies))
 	app.Use(requestLog(d.Logger, e))
 	app.Use(securityHeaders)
+	app.Use(limitBodies)
 
 	// Health and static files need no session.
 	health := &Health{DB: d.DB}
@@ -30,13 +32,37 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	app.Use(sessions(d.Sessions), csrf(d.Sessions), loadUser(d.Sessions, d.Models.Sessions))
 
 	v := viewer{sessions: d.Sessions, assets: d.Assets}
-	guides := &Guides{Guides: d.Models.Guides, Steps: d.Models.Steps, Progress: d.Models.Progress, viewer: v}
+	guides := &Guides{Guides: d.Models.Guides, Steps: d.Models.Steps, Progress: d.Models.Progress, Tags: d.Models.Tags, viewer: v}
 	app.Get("/", guides.Index)
+	search := &Search{Searcher: d.Models.Search, viewer: v}
+	app.Get("/search", search.Show)
 	app.Get("/guides/:slug", guides.Show)
 
 	steps := &Steps{Steps: d.Models.Steps, Progress: d.Models.Progress, viewer: v}
 	app.Get("/guides/:slug/steps/:n", steps.Show)
 	app.Post("/guides/:slug/steps/:n/complete", requireUser, steps.Complete)
+
+	// Checkpoint quizzes: learners answer on the step page; the guide's
+	// editors change the questions and read the statistics.
+	steps.Quizzes = d.Models.Quizzes
+	quizzes := &Quizzes{Quizzes: d.Models.Quizzes, Guides: d.Models.Guides, Steps: d.Models.Steps, viewer: v}
+	app.Post("/guides/:slug/steps/:n/quiz", requireUserForQuiz, quizzes.Answer)
+	app.Get("/guides/:slug/steps/:n/quiz/edit", requireUser, quizzes.EditForm)
+	app.Post("/guides/:slug/steps/:n/quiz/edit", requireUser, quizzes.Edit)
+	app.Get("/guides/:slug/quiz-stats", requireUser, quizzes.Stats)
+
+	// Learning: private notes on steps, "My learning", "My notes" and
+	// certificates (whose pages are public: that is how they verify).
+	steps.Notes, steps.Certificates = d.Models.Notes, d.Models.Certificates
+	app.Post("/guides/:slug/steps/:n/note", requireUserForNote, steps.SaveNote)
+	learning := &Learning{
+		Notes: d.Models.Notes, Learning: d.Models.Learning, Certificates: d.Models.Certificates,
+		BaseURL: d.BaseURL, viewer: v,
+	}
+	app.Get("/learning", requireUser, learning.Show)
+	app.Get("/notes", requireUser, learning.NotesPage)
+	app.Get("/notes/export.md", requireUser, learning.ExportNotes)
+	app.Get("/certificates/:code", learning.Certificate)
 
 	auth := &Auth{
 		Users: d.Models.Users, UserSessions: d.Models.Sessions, Throttle: d.Models.Throttle,
@@ -115,6 +141,47 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	app.Post("/admin/users/:id/force-reset", requireUser, adminUsers.ForceReset)
 	adminAudit := &AdminAudit{Audit: d.Models.Audit, Users: d.Models.Users, viewer: v}
 	app.Get("/admin/audit", requireUser, adminAudit.Index)
+
+	// Authoring in the browser (authoring*.go): every handler asks the
+	// policy for the guide itself.
+	author := &Authoring{Guides: d.Models.Guides, Store: d.Models.Authoring, Steps: d.Models.Steps, Tags: d.Models.Tags, viewer: v}
+	app.Get("/author", requireUser, author.Dashboard)
+	app.Get("/author/guides/new", requireUser, author.NewGuideForm)
+	app.Post("/author/guides/new", requireUser, author.CreateGuide)
+	app.Get("/author/guides/:slug", requireUser, author.Settings)
+	app.Post("/author/guides/:slug", requireUser, author.SaveSettings)
+	app.Post("/author/guides/:slug/publish", requireUser, author.Publish)
+	app.Post("/author/guides/:slug/unpublish", requireUser, author.Unpublish)
+	app.Post("/author/guides/:slug/preview", requireUser, author.Preview)
+	app.Get("/author/guides/:slug/preview/steps/:n", requireUser, author.PreviewStep)
+	app.Post("/author/guides/:slug/steps", requireUser, author.AddStep)
+	app.Get("/author/guides/:slug/steps/:n", requireUser, author.EditStep)
+	app.Post("/author/guides/:slug/steps/:n", requireUser, author.SaveStep)
+	app.Post("/author/guides/:slug/steps/:n/autosave", requireUser, author.Autosave)
+	app.Get("/author/guides/:slug/steps/:n/delete", requireUser, author.DeleteStepForm)
+	app.Post("/author/guides/:slug/steps/:n/delete", requireUser, author.DeleteStep)
+	app.Post("/author/guides/:slug/steps/:n/move", requireUser, author.MoveStep)
+	app.Get("/author/guides/:slug/steps/:n/revisions", requireUser, author.Revisions)
+	app.Get("/author/guides/:slug/steps/:n/revisions/diff", requireUser, author.RevisionDiff)
+	app.Post("/author/guides/:slug/steps/:n/revisions/:id/restore", requireUser, author.RestoreRevision)
+	app.Post("/author/guides/:slug/authors", requireUser, author.AddCoAuthor)
+	app.Post("/author/guides/:slug/authors/:id/remove", requireUser, author.RemoveCoAuthor)
+
+	// Images, and guides as zip archives (guide_images.go, guide_archive.go).
+	imageFiles := d.ImageStore
+	if imageFiles == nil {
+		imageFiles = models.NewMemStore()
+	}
+	images := models.NewImages(d.DB, imageFiles)
+	guideImages := &GuideImages{Guides: d.Models.Guides, Images: images, Files: imageFiles, viewer: v}
+	app.Get("/images/:file", guideImages.Serve)
+	app.Get("/author/guides/:slug/images", requireUser, guideImages.Index)
+	app.Post("/author/guides/:slug/images", requireUser, guideImages.Upload)
+	app.Post("/author/guides/:slug/images/:id/delete", requireUser, guideImages.Delete)
+	archives := &GuideArchives{Guides: d.Models.Guides, Archives: images, viewer: v}
+	app.Get("/author/guides/:slug/export.zip", requireUser, archives.Export)
+	app.Get("/author/import", requireUser, archives.ImportForm)
+	app.Post("/author/import", requireUser, archives.Import)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

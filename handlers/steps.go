@@ -13,6 +13,13 @@ import (
 type Steps struct {
 	Steps    stepStore
 	Progress progressStore
+	// Notes holds the learner's private notes; Certificates issues a
+	// certificate when the last step is completed.
+	Notes        noteStore
+	Certificates certificateIssuer
+	// Quizzes shows the step's quiz and says whether it lets the step be
+	// completed (quizzes.go).
+	Quizzes stepQuizzes
 	viewer
 }
 
@@ -36,7 +43,7 @@ func (h *Steps) Show(c *fiber.Ctx) error {
 	}
 	guide, step, err := h.Steps.Page(ctx, c.Params("slug"), n)
 	if err != nil {
-		return err
+		return movedGuide(c, h.Steps, err)
 	}
 	var uid int64
 	if u := CurrentUser(c); u != nil {
@@ -46,8 +53,17 @@ func (h *Steps) Show(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, pages.Step(h.page(c, step.Title+" — "+guide.Title, false),
-		pages.StepData{Guide: guide, Step: step, Steps: links, Done: doneSet(links)}))
+	p := h.page(c, step.Title+" — "+guide.Title, false)
+	note, err := h.noteState(ctx, p, guide, step)
+	if err != nil {
+		return err
+	}
+	quiz, err := h.Quizzes.ForStep(ctx, step.ID, uid)
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, pages.Step(p,
+		pages.StepData{Guide: guide, Step: step, Steps: links, Done: doneSet(links), Note: note, Quiz: quiz}))
 }
 
 // doneSet is the ids of the completed steps in links.

@@ -61,6 +61,13 @@ type UserExport struct {
 	Sessions       []UserSession      `json:"sessions"`
 	SecurityEvents []AuditEntry       `json:"security_events"`
 	ExportedAt     time.Time          `json:"exported_at"`
+
+	// Notes are the user's private step notes; Certificates the
+	// certificates of completion issued to them.
+	Notes        []NoteEntry   `json:"notes"`
+	Certificates []Certificate `json:"certificates"`
+	// QuizAnswers are the user's answers to checkpoint quizzes.
+	QuizAnswers []ExportedQuizAnswer `json:"quiz_answers"`
 }
 
 // ExportedProgress is one completed step.
@@ -101,9 +108,27 @@ func (u *Users) Export(ctx context.Context, id int64) (UserExport, error) {
 	if err != nil {
 		return out, fmt.Errorf("export events: %w", err)
 	}
+	if err := u.exportLearning(ctx, id, &out); err != nil {
+		return out, err
+	}
+	if out.QuizAnswers, err = (&Quizzes{db: u.db}).Export(ctx, id); err != nil {
+		return out, err
+	}
 	if out.Progress == nil {
 		out.Progress = []ExportedProgress{}
 	}
 	out.ExportedAt = now()
 	return out, nil
+}
+
+// exportLearning adds the user's notes and certificates to out.
+func (u *Users) exportLearning(ctx context.Context, id int64, out *UserExport) error {
+	var err error
+	if out.Notes, err = (&Notes{db: u.db}).All(ctx, id); err != nil {
+		return fmt.Errorf("export notes: %w", err)
+	}
+	if out.Certificates, err = (&Certificates{db: u.db}).ForUser(ctx, id); err != nil {
+		return fmt.Errorf("export certificates: %w", err)
+	}
+	return nil
 }

@@ -29,7 +29,9 @@ type GuideFile struct {
 // StepFile is a step's front matter (NN-name.md in a guide's folder).
 type StepFile struct {
 	Title string `yaml:"title"`
-	Body  string `yaml:"-"`
+	// Quiz is the step's checkpoint quiz (quizzes_builtin.go).
+	Quiz []QuizFile `yaml:"quiz"`
+	Body string     `yaml:"-"`
 }
 
 // ParseFrontMatter splits a Markdown file into its YAML front matter
@@ -80,6 +82,9 @@ func (g *Guides) LoadBuiltinGuides(ctx context.Context, fsys fs.FS) (loaded int,
 		}
 		if created {
 			loaded++
+		}
+		if err := g.tagIfUntagged(ctx, guide.Slug, guide.Tags); err != nil {
+			return loaded, fmt.Errorf("builtin guide %s: %w", d.Name(), err)
 		}
 	}
 	return loaded, nil
@@ -153,10 +158,15 @@ func (g *Guides) createIfAbsent(ctx context.Context, guide GuideFile, steps []St
 			return err
 		}
 		if len(ids) == 0 {
-			return nil // already there: leave it as it is
+			// Already there: leave it as it is, but give its steps the
+			// quizzes they have never had.
+			return addBuiltinQuizzes(ctx, g.db, guide.Slug, steps)
 		}
 		created = true
-		return insertSteps(ctx, g.db, ids[0], steps, bodies)
+		if err := insertSteps(ctx, g.db, ids[0], steps, bodies); err != nil {
+			return err
+		}
+		return addBuiltinQuizzes(ctx, g.db, guide.Slug, steps)
 	})
 	return created, err
 }

@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -199,6 +200,10 @@ func insertDemoGuides(ctx context.Context, tx *batchTx, guides []demoGuide, prog
 		return nil, fmt.Errorf("demo guides: %w", err)
 	}
 
+	if err := insertDemoTags(ctx, tx, guides, guideIDs); err != nil {
+		return nil, err
+	}
+
 	// Steps carry ~3 KB of HTML each: a hundred rows per statement is
 	// plenty to amortize the round trip.
 	sb := tx.inserter("steps", []string{"guide_id", "position", "title", "body_md", "body_html", "created_at", "updated_at"}, 100)
@@ -266,4 +271,36 @@ func insertDemoProgress(ctx context.Context, tx *batchTx, userIDs []int64, steps
 		return 0, fmt.Errorf("demo progress: %w", err)
 	}
 	return b.rows, nil
+}
+
+// demoTagAreas gives each snippet language's guides a second tag.
+var demoTagAreas = map[string]string{"go": "backend", "sql": "databases", "bash": "operations"}
+
+// insertDemoTags tags each guide with its topic's language and area,
+// derived from its title (no random draw, so the other demo data stays
+// the same as before tags existed).
+func insertDemoTags(ctx context.Context, tx *batchTx, guides []demoGuide, guideIDs map[string]int64) error {
+	for _, tag := range []string{"go", "sql", "bash", "backend", "databases", "operations"} {
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO tags (name) VALUES (?) ON CONFLICT (name) DO NOTHING`, tag); err != nil {
+			return fmt.Errorf("demo tags: %w", err)
+		}
+	}
+	b := tx.inserter("guide_tags", []string{"guide_id", "tag"}, 500)
+	for _, g := range guides {
+		for _, topic := range demoTopics {
+			if !strings.HasSuffix(g.title, " "+topic.name) {
+				continue
+			}
+			for _, tag := range []string{topic.lang, demoTagAreas[topic.lang]} {
+				if err := b.add(ctx, guideIDs[g.slug], tag); err != nil {
+					return fmt.Errorf("demo tags: %w", err)
+				}
+			}
+			break
+		}
+	}
+	if err := b.close(ctx); err != nil {
+		return fmt.Errorf("demo tags: %w", err)
+	}
+	return nil
 }

@@ -31,6 +31,21 @@ type Models struct {
 	Throttle  *Throttle
 	TwoFactor *TwoFactor
 	Tokens    *AccountTokens
+	// Quizzes: checkpoint quizzes on steps and learners' attempts.
+	Quizzes *Quizzes
+
+	// Learning: private notes, "My learning" and certificates.
+	Notes        *Notes
+	Learning     *Learning
+	Certificates *Certificates
+
+	// Authoring: guides and steps as authors edit them.
+	Authoring *Authoring
+
+	// Search and tags: full-text search (behind the Searcher interface)
+	// and the catalogue's tags.
+	Search *Search
+	Tags   *Tags
 }
 
 // New returns the stores over d.
@@ -45,6 +60,16 @@ func New(d *db.DB) *Models {
 		Throttle:  &Throttle{db: d, now: now},
 		TwoFactor: &TwoFactor{db: d},
 		Tokens:    &AccountTokens{db: d, now: now},
+		Quizzes:   &Quizzes{db: d, now: now},
+
+		Notes:        &Notes{db: d, now: now},
+		Learning:     &Learning{db: d},
+		Certificates: &Certificates{db: d, now: now},
+
+		Authoring: &Authoring{db: d},
+
+		Search: &Search{db: d},
+		Tags:   &Tags{db: d},
 	}
 }
 

@@ -30,6 +30,9 @@ const (
 	// and co-authors, see its revisions and quiz statistics (resource:
 	// Editable). Its author and co-authors may, and admins.
 	EditGuide Action = "guide.edit"
+	// ManageCoAuthors: add and remove a guide's co-authors (resource:
+	// Editable). Its owner may, and admins.
+	ManageCoAuthors Action = "guide.coauthors"
 )
 
 // Roles lists the site roles, least privileged first.
@@ -73,6 +76,12 @@ func Can(u *User, a Action, res any) bool {
 		}
 		owner := e.Guide.AuthorID != nil && *e.Guide.AuthorID == u.ID
 		return u.IsAdmin() || owner || e.CoAuthor
+	case ManageCoAuthors:
+		e, ok := res.(Editable)
+		if !ok || u == nil {
+			return false
+		}
+		return u.IsAdmin() || e.Guide.AuthorID != nil && *e.Guide.AuthorID == u.ID
 	case UseDevMailbox:
 		return true // further limited to local requests without SMTP by its handler
 	}

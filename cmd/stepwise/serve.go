@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"time"
 
 	"stepwise"
@@ -80,8 +81,14 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 
+	// Uploaded images live in images/ beside the database.
+	imageStore, err := models.NewDirStore(filepath.Join(filepath.Dir(cfg.database), "images"))
+	if err != nil {
+		return err
+	}
+
 	app := handlers.New(handlers.Deps{
-		DB: d, Models: m, Sessions: sm, Assets: assets, Logger: log,
+		DB: d, Models: m, Sessions: sm, Assets: assets, Logger: log, ImageStore: imageStore,
 		TrustedProxies: tr.proxies,
 		Mailer:         mailer,
 		BaseURL:        base,

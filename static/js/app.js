@@ -50,4 +50,22 @@
       if (region) region.replaceChildren();
     }
   });
+
+  // A background save (a form with data-save-status naming its status
+  // line) that failed says so where the user looks; the text typed stays
+  // in its field, untouched. A 422 brings its own message.
+  function saveFailed(e) {
+    var elt = e.detail && e.detail.elt;
+    var form = elt && elt.closest ? elt.closest("[data-save-status]") : null;
+    if (!form) return;
+    if (e.detail.xhr && e.detail.xhr.status === 422) return;
+    var status = document.getElementById(form.dataset.saveStatus);
+    if (!status) return;
+    var span = document.createElement("span");
+    span.className = "note__error";
+    span.textContent = "Couldn\u2019t save \u2014 your text is kept. It will be saved when you type again or press Save.";
+    status.replaceChildren(span);
+  }
+  document.addEventListener("htmx:sendError", saveFailed);
+  document.addEventListener("htmx:responseError", saveFailed);
 })();

@@ -1,0 +1,99 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"stepwise/db"
+)
+
+// Certificate says that a learner completed every step of a guide. The
+// name and guide title are as they were when it was issued.
+type Certificate struct {
+	Code       string    `db:"code" json:"code"`
+	UserID     int64     `db:"user_id" json:"-"`
+	GuideID    *int64    `db:"guide_id" json:"-"`
+	GuideSlug  *string   `db:"guide_slug" json:"guide"`
+	Name       string    `db:"name" json:"name"`
+	GuideTitle string    `db:"guide_title" json:"guide_title"`
+	IssuedAt   time.Time `db:"issued_at" json:"issued_at"`
+}
+
+// Certificates stores certificates of completion.
+type Certificates struct {
+	db  *db.DB
+	now func() time.Time
+}
+
+// newCertificateCode is 128 random bits in hex: unguessable, so the
+// verification URL can be public.
+func newCertificateCode() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("certificate code: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// IssueIfComplete issues user's certificate for guide when user has
+// completed every one of its steps and has none yet. It is one statement,
+// so it is safe to call after every completion; it returns the new
+// certificate's code, or "" when none was issued. Un-completing a step
+// later never removes one.
+func (c *Certificates) IssueIfComplete(ctx context.Context, user User, guide Guide) (string, error) {
+	code, err := newCertificateCode()
+	if err != nil {
+		return "", err
+	}
+	res, err := c.db.Exec(ctx, `
+		INSERT INTO certificates (code, user_id, guide_id, name, guide_title, issued_at)
+		SELECT ?, ?, ?, ?, ?, ?
+		WHERE EXISTS (SELECT 1 FROM steps WHERE guide_id = ?)
+		  AND NOT EXISTS (SELECT 1 FROM steps s WHERE s.guide_id = ?
+		                  AND NOT EXISTS (SELECT 1 FROM progress p WHERE p.user_id = ? AND p.step_id = s.id))
+		ON CONFLICT (user_id, guide_id) DO NOTHING`,
+		code, user.ID, guide.ID, user.DisplayName, guide.Title, c.now(), guide.ID, guide.ID, user.ID)
+	if err != nil {
+		return "", fmt.Errorf("issue certificate: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return "", nil
+	}
+	return code, nil
+}
+
+const certificateColumns = `c.code, c.user_id, c.guide_id, g.slug AS guide_slug, c.name, c.guide_title, c.issued_at`
+
+// ByCode returns the certificate with code, or ErrNotFound.
+func (c *Certificates) ByCode(ctx context.Context, code string) (Certificate, error) {
+	var cert Certificate
+	err := c.db.Get(ctx, &cert, `
+		SELECT `+certificateColumns+`
+		FROM certificates c LEFT JOIN guides g ON g.id = c.guide_id
+		WHERE c.code = ?`, code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Certificate{}, ErrNotFound
+	}
+	if err != nil {
+		return Certificate{}, fmt.Errorf("certificate by code: %w", err)
+	}
+	return cert, nil
+}
+
+// ForUser returns userID's certificates, newest first.
+func (c *Certificates) ForUser(ctx context.Context, userID int64) ([]Certificate, error) {
+	list := []Certificate{}
+	err := c.db.Select(ctx, &list, `
+		SELECT `+certificateColumns+`
+		FROM certificates c LEFT JOIN guides g ON g.id = c.guide_id
+		WHERE c.user_id = ? ORDER BY c.issued_at DESC, c.id DESC`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("user's certificates: %w", err)
+	}
+	return list, nil
+}

@@ -1,0 +1,181 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"stepwise/db"
+)
+
+// Searcher finds published guides and steps by words in their titles and
+// text. Handlers depend on this interface only: Search below implements it
+// with SQLite's full-text index, and a PostgreSQL implementation (a
+// tsvector column with websearch_to_tsquery and ts_headline) can serve the
+// same results later without touching a handler or a template.
+type Searcher interface {
+	Search(ctx context.Context, q string, page, size int) ([]SearchHit, Page, error)
+}
+
+// SearchHit is one result: a guide (StepPosition 0) or one of its steps,
+// with a snippet of the matching text.
+type SearchHit struct {
+	GuideID      int64
+	GuideSlug    string
+	GuideTitle   string
+	PublishedAt  *time.Time
+	StepPosition int // 0 when the guide itself matched
+	StepTitle    string
+	Snippet      []Segment
+}
+
+// Guide is the hit's guide, as the policy needs it.
+func (h SearchHit) Guide() Guide {
+	return Guide{ID: h.GuideID, Slug: h.GuideSlug, Title: h.GuideTitle, PublishedAt: h.PublishedAt}
+}
+
+// Segment is a piece of a snippet; Hit marks the words the query matched.
+// Templates render segments as text (escaped), never as HTML.
+type Segment struct {
+	Text string
+	Hit  bool
+}
+
+// Snippet markers: private-use characters the index puts around matches,
+// which the snippet parser turns into segments.
+const (
+	markStart = "\uE000"
+	markEnd   = "\uE001"
+)
+
+// Search is the SQLite implementation of Searcher. The index
+// (search_index, migration 00007) is FTS4, which the SQLite driver is
+// built with (FTS5 needs a build tag); moving to FTS5 would change the
+// migration and the SQL here, nothing else.
+type Search struct{ db *db.DB }
+
+// maxQueryTerms bounds the work one query can ask for.
+const maxQueryTerms = 8
+
+// MatchQuery turns what a user typed into a safe full-text query: each
+// word becomes a quoted phrase (so AND, OR, NOT, parentheses, * and quotes
+// are only ever words, never syntax) and every phrase must match. It
+// returns "" when nothing searchable is left.
+func MatchQuery(q string) string {
+	var terms []string
+	for _, w := range strings.Fields(q) {
+		w = strings.Map(func(r rune) rune {
+			if r == '"' || r == 0 || r == '\uE000' || r == '\uE001' {
+				return -1
+			}
+			return r
+		}, w)
+		if !strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+			continue
+		}
+		if r := []rune(w); len(r) > 64 {
+			w = string(r[:64])
+		}
+		terms = append(terms, `"`+w+`"`)
+		if len(terms) == maxQueryTerms {
+			break
+		}
+	}
+	return strings.Join(terms, " ")
+}
+
+type searchRow struct {
+	DocID       int64      `db:"docid"`
+	Snip        string     `db:"snip"`
+	GuideID     int64      `db:"guide_id"`
+	Slug        string     `db:"slug"`
+	GuideTitle  string     `db:"guide_title"`
+	PublishedAt *time.Time `db:"published_at"`
+	Position    int        `db:"position"`
+	StepTitle   string     `db:"step_title"`
+}
+
+// Search returns page (1-based) of the published guides and steps that
+// contain every word of q, the most matches first, in one query. A query
+// with nothing searchable in it finds nothing (and is no error).
+func (s *Search) Search(ctx context.Context, q string, page, size int) ([]SearchHit, Page, error) {
+	if page < 1 {
+		page = 1
+	}
+	p := Page{Number: page, Size: size}
+	match := MatchQuery(q)
+	if match == "" {
+		return nil, p, nil
+	}
+	// Rows with docid < 0 are guides (docid = -id), the others steps. The
+	// match count is the number of entries offsets() lists (four numbers
+	// each). Drafts are in the index; the join keeps published guides only.
+	var rows []searchRow
+	err := s.db.Select(ctx, &rows, `
+		SELECT m.docid, m.snip, g.id AS guide_id, g.slug, g.title AS guide_title, g.published_at,
+		       COALESCE(st.position, 0) AS position, COALESCE(st.title, '') AS step_title
+		FROM (SELECT docid,
+		             snippet(search_index, ?, ?, '…', -1, 16) AS snip,
+		             length(offsets(search_index)) - length(replace(offsets(search_index), ' ', '')) AS spaces
+		      FROM search_index WHERE search_index MATCH ?) m
+		LEFT JOIN steps st ON m.docid > 0 AND st.id = m.docid
+		JOIN guides g ON g.id = (CASE WHEN m.docid > 0 THEN st.guide_id ELSE -m.docid END)
+		WHERE g.published_at IS NOT NULL
+		ORDER BY m.spaces DESC, g.published_at, g.id, position
+		LIMIT ? OFFSET ?`, markStart, markEnd, match, size+1, (page-1)*size)
+	if err != nil {
+		return nil, p, fmt.Errorf("search: %w", err)
+	}
+	if len(rows) > size {
+		p.HasNext = true
+		rows = rows[:size]
+	}
+	hits := make([]SearchHit, len(rows))
+	for i, r := range rows {
+		hits[i] = SearchHit{
+			GuideID: r.GuideID, GuideSlug: r.Slug, GuideTitle: r.GuideTitle, PublishedAt: r.PublishedAt,
+			StepPosition: r.Position, StepTitle: r.StepTitle, Snippet: ParseSnippet(r.Snip),
+		}
+	}
+	return hits, p, nil
+}
+
+// ParseSnippet splits a snippet with match markers into segments, with
+// whitespace collapsed and the Markdown markup that reads as noise in a
+// one-line excerpt (#, *, `) dropped. The text stays text: templates
+// escape it.
+func ParseSnippet(s string) []Segment {
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case '#', '*', '`':
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	var segs []Segment
+	add := func(text string, hit bool) {
+		if text != "" {
+			segs = append(segs, Segment{Text: text, Hit: hit})
+		}
+	}
+	for s != "" {
+		i := strings.Index(s, markStart)
+		if i < 0 {
+			add(strings.ReplaceAll(s, markEnd, ""), false)
+			break
+		}
+		add(strings.ReplaceAll(s[:i], markEnd, ""), false)
+		s = s[i+len(markStart):]
+		j := strings.Index(s, markEnd)
+		if j < 0 {
+			add(s, true)
+			break
+		}
+		add(strings.ReplaceAll(s[:j], markStart, ""), true)
+		s = s[j+len(markEnd):]
+	}
+	return segs
+}
