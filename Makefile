@@ -2,6 +2,9 @@
 # the two a newcomer needs.
 
 GO        ?= go
+# The search index is SQLite FTS5, which the driver compiles in only with
+# this build tag; every go command below passes it.
+TAGS      := sqlite_fts5
 BIN       := bin/stepwise
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOSEC       := github.com/securego/gosec/v2/cmd/gosec@v2.30.0
@@ -11,11 +14,11 @@ GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 
 ## run: start Stepwise on SQLite (./data/stepwise.db) with the built-in guide at http://127.0.0.1:8080
 run:
-	$(GO) run ./cmd/stepwise serve
+	$(GO) run -tags $(TAGS) ./cmd/stepwise serve
 
 ## build: build the binary into bin/
 build:
-	$(GO) build -trimpath -o $(BIN) ./cmd/stepwise
+	$(GO) build -tags $(TAGS) -trimpath -o $(BIN) ./cmd/stepwise
 
 ## generate: regenerate the templ components (*_templ.go, committed)
 generate:
@@ -31,25 +34,25 @@ check-generated:
 ## vet: go vet and gofmt
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
-	$(GO) vet ./...
+	$(GO) vet -tags $(TAGS) ./...
 
 ## test: every test (unit, integration, browser, fuzz seeds) with the race detector
 test: check-generated vet
-	$(GO) test -race -count=1 ./...
+	$(GO) test -tags $(TAGS) -race -count=1 ./...
 
 ## test-short: the same without the browser tests
 test-short:
-	$(GO) test -race -short ./...
+	$(GO) test -tags $(TAGS) -race -short ./...
 
 ## lint: go vet, staticcheck, gosec, and govulncheck when its database is reachable
 lint: vet
-	$(GO) run $(STATICCHECK) ./...
-	$(GO) run $(GOSEC) -quiet -exclude-generated ./...
-	@$(GO) run $(GOVULNCHECK) ./... || echo "govulncheck could not complete (its vulnerability database may be unreachable from here); see README"
+	$(GO) run $(STATICCHECK) -tags $(TAGS) ./...
+	$(GO) run $(GOSEC) -tags $(TAGS) -quiet -exclude-generated ./...
+	@$(GO) run $(GOVULNCHECK) -tags $(TAGS) ./... || echo "govulncheck could not complete (its vulnerability database may be unreachable from here); see README"
 
 ## cover: per-package statement coverage (all tests but the browser ones) and coverage.html
 cover:
-	$(GO) test -short -coverpkg=./... -coverprofile=coverage.out ./... >/dev/null
+	$(GO) test -tags $(TAGS) -short -coverpkg=./... -coverprofile=coverage.out ./... >/dev/null
 	@awk -f .ci/coverage-by-package.awk coverage.out
 	$(GO) tool cover -html=coverage.out -o coverage.html
 	@echo "HTML report: coverage.html"
@@ -60,13 +63,13 @@ bench:
 		echo "wrk not found; installing it with apt-get"; \
 		if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
 		$$sudo apt-get update && $$sudo apt-get install -y wrk; }
-	$(GO) build -trimpath -o $(BIN) ./cmd/stepwise
-	$(GO) run ./cmd/bench -bin $(BIN) $(BENCHFLAGS)
+	$(GO) build -tags $(TAGS) -trimpath -o $(BIN) ./cmd/stepwise
+	$(GO) run -tags $(TAGS) ./cmd/bench -bin $(BIN) $(BENCHFLAGS)
 	$(MAKE) bench-go
 
 ## bench-go: Go micro-benchmarks with allocations (step page rendering, step page queries)
 bench-go:
-	$(GO) test -run '^$$' -bench . -benchmem ./models/ ./views/pages/
+	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem ./models/ ./views/pages/
 
 clean:
 	rm -rf bin data coverage.out coverage.html
@@ -74,7 +77,7 @@ clean:
 FUZZTIME ?= 30s
 ## fuzz: run every fuzz target for FUZZTIME each (make test runs their seed corpora)
 fuzz:
-	$(GO) test -run='^$$' -fuzz='^FuzzRenderMarkdown$$' -fuzztime=$(FUZZTIME) ./models/
-	$(GO) test -run='^$$' -fuzz='^FuzzSlugify$$' -fuzztime=$(FUZZTIME) ./models/
-	$(GO) test -run='^$$' -fuzz='^FuzzSafeNext$$' -fuzztime=$(FUZZTIME) ./handlers/
-	$(GO) test -run='^$$' -fuzz='^FuzzAuthForms$$' -fuzztime=$(FUZZTIME) ./handlers/
+	$(GO) test -tags $(TAGS) -run='^$$' -fuzz='^FuzzRenderMarkdown$$' -fuzztime=$(FUZZTIME) ./models/
+	$(GO) test -tags $(TAGS) -run='^$$' -fuzz='^FuzzSlugify$$' -fuzztime=$(FUZZTIME) ./models/
+	$(GO) test -tags $(TAGS) -run='^$$' -fuzz='^FuzzSafeNext$$' -fuzztime=$(FUZZTIME) ./handlers/
+	$(GO) test -tags $(TAGS) -run='^$$' -fuzz='^FuzzAuthForms$$' -fuzztime=$(FUZZTIME) ./handlers/

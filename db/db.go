@@ -49,11 +49,17 @@ type Options struct {
 	Readers int
 }
 
+// errNoFTS5 is Open's error in a binary built without the sqlite_fts5 tag.
+var errNoFTS5 = errors.New("db: stepwise must be built with -tags sqlite_fts5 (use make, or pass -tags sqlite_fts5 to go build, go run and go test): the search index needs SQLite's FTS5")
+
 // Open opens the SQLite database file at path, creating its directory if
 // needed. Pragmas go in the DSN so they reach every pooled connection.
 func Open(path string, opts Options) (*DB, error) {
 	if strings.HasPrefix(path, "postgres://") || strings.HasPrefix(path, "postgresql://") {
 		return nil, errors.New("db: PostgreSQL is not supported yet; use a SQLite file path")
+	}
+	if !fts5Built {
+		return nil, errNoFTS5
 	}
 	if dir := filepath.Dir(path); dir != "." {
 		if err := os.MkdirAll(dir, 0o750); err != nil {

@@ -94,7 +94,8 @@ func TestSearchHostileSyntax(t *testing.T) {
 	m := searchModels(t)
 	ctx := context.Background()
 	for _, q := range []string{`"`, `AND OR NOT (`, `*`, `step*`, `NEAR/2`, `"unclosed`, `-step`, `step:`, `title:step`,
-		`) OR (`, "\x00", "\uE000step\uE001", strings.Repeat("step ", 500), `'; DROP TABLE guides; --`, "\xff\xfe"} {
+		`) OR (`, `NEAR(step body, 2)`, `^step`, `{title}: step`, `- title: step`, `step + body`, `step AND`,
+		"\x00", "\uE000step\uE001", strings.Repeat("step ", 500), `'; DROP TABLE guides; --`, "\xff\xfe"} {
 		if _, _, err := m.Search.Search(ctx, q, 1, 10); err != nil {
 			t.Errorf("search %q: %v", q, err)
 		}
@@ -102,6 +103,27 @@ func TestSearchHostileSyntax(t *testing.T) {
 	// Operators are only words: "step OR nothing" needs both words.
 	if hits, _, _ := m.Search.Search(ctx, "step OR nothingmatches", 1, 10); len(hits) != 0 {
 		t.Errorf("OR acted as an operator: %d hits", len(hits))
+	}
+}
+
+func TestSearchRanksBestMatchFirst(t *testing.T) {
+	m := newModels(t)
+	ctx := context.Background()
+	g := seedGuide(t, m, "rank", 3)
+	for pos, body := range map[int]string{
+		1: "A kestrel once, among many other words about something else entirely.\n",
+		3: "Kestrel, kestrel, kestrel: the kestrel hovers.\n",
+	} {
+		if _, err := m.DB().Exec(ctx, `UPDATE steps SET body_md = ? WHERE guide_id = ? AND position = ?`, body, g.ID, pos); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hits, _, err := m.Search.Search(ctx, "kestrel", 1, 10)
+	if err != nil || len(hits) != 2 {
+		t.Fatalf("got %d hits, %v; want 2", len(hits), err)
+	}
+	if hits[0].StepPosition != 3 || hits[1].StepPosition != 1 {
+		t.Errorf("order: got steps %d, %d; want 3 (more matches) then 1", hits[0].StepPosition, hits[1].StepPosition)
 	}
 }
 

@@ -44,48 +44,51 @@ END;
 -- +goose StatementEnd
 
 -- Full-text search over guides (title, summary) and steps (title, body).
--- The driver is built without FTS5, so this is FTS4, which ships in it;
--- models.Searcher hides the engine (see models/search.go). One row per
--- guide (docid = -guide id) and per step (docid = step id). The step body
--- is indexed from its Markdown source, never from the rendered HTML.
+-- This is FTS5, which the SQLite driver compiles in only with the build
+-- tag sqlite_fts5 (the Makefile passes it; db.Open refuses to run without
+-- it). models.Searcher hides the engine (see models/search.go). One row per
+-- guide (rowid = -guide id) and per step (rowid = step id) in an FTS5 table
+-- that keeps its own copy of the text (guides and steps are two tables, so
+-- it cannot be an external-content table over either). The step body is
+-- indexed from its Markdown source, never from the rendered HTML.
 -- Triggers keep the index in step with every insert, update and delete,
 -- whoever makes them; drafts are indexed too and filtered out at query
 -- time, so publishing needs no reindexing.
-CREATE VIRTUAL TABLE search_index USING fts4 (title, body, tokenize=unicode61 "remove_diacritics=2");
+CREATE VIRTUAL TABLE search_index USING fts5 (title, body, tokenize = 'unicode61 remove_diacritics 2');
 
-INSERT INTO search_index (docid, title, body) SELECT -id, title, summary FROM guides;
-INSERT INTO search_index (docid, title, body) SELECT id, title, body_md FROM steps;
+INSERT INTO search_index (rowid, title, body) SELECT -id, title, summary FROM guides;
+INSERT INTO search_index (rowid, title, body) SELECT id, title, body_md FROM steps;
 
 -- +goose StatementBegin
 CREATE TRIGGER guides_search_insert AFTER INSERT ON guides BEGIN
-    INSERT INTO search_index (docid, title, body) VALUES (-NEW.id, NEW.title, NEW.summary);
+    INSERT INTO search_index (rowid, title, body) VALUES (-NEW.id, NEW.title, NEW.summary);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER guides_search_update AFTER UPDATE OF title, summary ON guides BEGIN
-    DELETE FROM search_index WHERE docid = -OLD.id;
-    INSERT INTO search_index (docid, title, body) VALUES (-NEW.id, NEW.title, NEW.summary);
+    DELETE FROM search_index WHERE rowid = -OLD.id;
+    INSERT INTO search_index (rowid, title, body) VALUES (-NEW.id, NEW.title, NEW.summary);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER guides_search_delete AFTER DELETE ON guides BEGIN
-    DELETE FROM search_index WHERE docid = -OLD.id;
+    DELETE FROM search_index WHERE rowid = -OLD.id;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER steps_search_insert AFTER INSERT ON steps BEGIN
-    INSERT INTO search_index (docid, title, body) VALUES (NEW.id, NEW.title, NEW.body_md);
+    INSERT INTO search_index (rowid, title, body) VALUES (NEW.id, NEW.title, NEW.body_md);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER steps_search_update AFTER UPDATE OF title, body_md ON steps BEGIN
-    DELETE FROM search_index WHERE docid = OLD.id;
-    INSERT INTO search_index (docid, title, body) VALUES (NEW.id, NEW.title, NEW.body_md);
+    DELETE FROM search_index WHERE rowid = OLD.id;
+    INSERT INTO search_index (rowid, title, body) VALUES (NEW.id, NEW.title, NEW.body_md);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER steps_search_delete AFTER DELETE ON steps BEGIN
-    DELETE FROM search_index WHERE docid = OLD.id;
+    DELETE FROM search_index WHERE rowid = OLD.id;
 END;
 -- +goose StatementEnd
 
