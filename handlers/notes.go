@@ -47,11 +47,7 @@ func (h *Steps) noteState(ctx context.Context, p views.Page, guide models.Guide,
 func (h *Steps) SaveNote(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	user := CurrentUser(c)
-	n, err := stepNumber(c)
-	if err != nil {
-		return err
-	}
-	guide, step, err := h.Steps.Page(ctx, c.Params("slug"), n)
+	guide, step, err := stepAt(c, h.Steps)
 	if err != nil {
 		return err
 	}

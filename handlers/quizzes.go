@@ -84,11 +84,7 @@ func (h *Steps) quizRefusal(c *fiber.Ctx, guide models.Guide, step models.Step) 
 func (h *Quizzes) Answer(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	user := CurrentUser(c)
-	n, err := stepNumber(c)
-	if err != nil {
-		return err
-	}
-	guide, step, err := h.Steps.Page(ctx, c.Params("slug"), n)
+	guide, step, err := stepAt(c, h.Steps)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -23,6 +24,20 @@ type Steps struct {
 	viewer
 }
 
+// stepPager loads a published guide with one of its steps.
+type stepPager interface {
+	Page(ctx context.Context, slug string, n int) (models.Guide, models.Step, error)
+}
+
+// stepAt loads the published guide and step that :slug and :n name.
+func stepAt(c *fiber.Ctx, steps stepPager) (models.Guide, models.Step, error) {
+	n, err := stepNumber(c)
+	if err != nil {
+		return models.Guide{}, models.Step{}, err
+	}
+	return steps.Page(c.UserContext(), c.Params("slug"), n)
+}
+
 // stepNumber parses the 1-based :n parameter; anything else is a 404.
 func stepNumber(c *fiber.Ctx) (int, error) {
 	n, err := strconv.Atoi(c.Params("n"))
@@ -37,11 +52,7 @@ func stepNumber(c *fiber.Ctx) (int, error) {
 // whatever the guide's size.
 func (h *Steps) Show(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	n, err := stepNumber(c)
-	if err != nil {
-		return err
-	}
-	guide, step, err := h.Steps.Page(ctx, c.Params("slug"), n)
+	guide, step, err := stepAt(c, h.Steps)
 	if err != nil {
 		return movedGuide(c, h.Steps, err)
 	}
