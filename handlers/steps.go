@@ -69,9 +69,11 @@ func (h *Steps) Show(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	quiz, err := h.Quizzes.ForStep(ctx, step.ID, uid)
-	if err != nil {
-		return err
+	var quiz models.StepQuiz
+	if step.HasQuiz {
+		if quiz, err = h.Quizzes.ForStep(ctx, step.ID, uid); err != nil {
+			return err
+		}
 	}
 	return render(c, fiber.StatusOK, pages.Step(p,
 		pages.StepData{Guide: guide, Step: step, Steps: links, Done: doneSet(links), Note: note, Quiz: quiz}))

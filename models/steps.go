@@ -25,6 +25,9 @@ type Step struct {
 	Position int    `db:"position"`
 	Title    string `db:"title"`
 	BodyHTML string `db:"body_html"`
+	// HasQuiz is whether the step has checkpoint questions (Page only), so
+	// the step page looks up a quiz only when there is one.
+	HasQuiz bool `db:"-"`
 }
 
 // Steps stores the steps of guides.
@@ -88,6 +91,7 @@ type guideStep struct {
 	StepPos   int    `db:"step_position"`
 	StepTitle string `db:"step_title"`
 	StepBody  string `db:"step_body_html"`
+	StepQuiz  bool   `db:"step_has_quiz"`
 }
 
 // Page returns the published guide with slug and its step n in one query;
@@ -96,7 +100,8 @@ func (s *Steps) Page(ctx context.Context, slug string, n int) (Guide, Step, erro
 	var row guideStep
 	err := s.db.Get(ctx, &row, `
 		SELECT g.id, g.slug, g.title, g.summary, g.difficulty, g.minutes, g.intro_html, g.published_at, g.author_id,
-		       s.id AS step_id, s.position AS step_position, s.title AS step_title, s.body_html AS step_body_html
+		       s.id AS step_id, s.position AS step_position, s.title AS step_title, s.body_html AS step_body_html,
+		       EXISTS (SELECT 1 FROM quiz_questions q WHERE q.step_id = s.id) AS step_has_quiz
 		FROM guides g JOIN steps s ON s.guide_id = g.id AND s.position = ?
 		WHERE g.slug = ? AND g.published_at IS NOT NULL`, n, slug)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -105,6 +110,6 @@ func (s *Steps) Page(ctx context.Context, slug string, n int) (Guide, Step, erro
 	if err != nil {
 		return Guide{}, Step{}, fmt.Errorf("step page: %w", err)
 	}
-	step := Step{ID: row.StepID, GuideID: row.ID, Position: row.StepPos, Title: row.StepTitle, BodyHTML: row.StepBody}
+	step := Step{ID: row.StepID, GuideID: row.ID, Position: row.StepPos, Title: row.StepTitle, BodyHTML: row.StepBody, HasQuiz: row.StepQuiz}
 	return row.Guide, step, nil
 }
