@@ -82,7 +82,7 @@ func TestSeedDemoCounts(t *testing.T) {
 	// Guides are published and listed; step bodies are the rendered
 	// Markdown, with a heading, a list and highlighted code.
 	m := models.New(d)
-	cards, _, err := m.Guides.Published(ctx, 0, 1, 10)
+	cards, _, err := m.Guides.Catalogue(ctx, 0, models.CatalogueQuery{}, 1, 10)
 	if err != nil || len(cards) != 2 || cards[0].Slug != "demo-guide-1" || cards[0].StepCount != 3 {
 		t.Fatalf("Published = %+v, %v; want demo-guide-1 and -2 with 3 steps", cards, err)
 	}

@@ -58,32 +58,6 @@ type Page struct {
 	HasNext bool
 }
 
-// Published lists published guides, oldest first, with userID's progress in
-// each (userID 0 for a visitor). It is one query whatever the page holds.
-func (g *Guides) Published(ctx context.Context, userID int64, page, size int) ([]GuideCard, Page, error) {
-	if page < 1 {
-		page = 1
-	}
-	var cards []GuideCard
-	err := g.db.Select(ctx, &cards, `
-		SELECT g.id, g.slug, g.title, g.summary, g.difficulty, g.minutes,
-		       (SELECT count(*) FROM steps s WHERE s.guide_id = g.id) AS step_count,
-		       (SELECT count(*) FROM progress p WHERE p.user_id = ? AND p.guide_id = g.id) AS done_count
-		FROM guides g
-		WHERE g.published_at IS NOT NULL
-		ORDER BY g.published_at, g.id
-		LIMIT ? OFFSET ?`, userID, size+1, (page-1)*size)
-	if err != nil {
-		return nil, Page{}, fmt.Errorf("published guides: %w", err)
-	}
-	p := Page{Number: page, Size: size}
-	if len(cards) > size {
-		p.HasNext = true
-		cards = cards[:size]
-	}
-	return cards, p, nil
-}
-
 // BySlug returns the published guide with slug.
 func (g *Guides) BySlug(ctx context.Context, slug string) (Guide, error) {
 	var guide Guide

@@ -14,32 +14,6 @@ type Progress struct {
 	now func() time.Time
 }
 
-// Done returns the set of step ids userID has completed in the guide.
-func (p *Progress) Done(ctx context.Context, userID, guideID int64) (map[int64]bool, error) {
-	var ids []int64
-	err := p.db.Select(ctx, &ids, `
-		SELECT step_id FROM progress WHERE user_id = ? AND guide_id = ?`, userID, guideID)
-	if err != nil {
-		return nil, fmt.Errorf("done steps: %w", err)
-	}
-	done := make(map[int64]bool, len(ids))
-	for _, id := range ids {
-		done[id] = true
-	}
-	return done, nil
-}
-
-// Count returns how many of the guide's steps userID has completed.
-func (p *Progress) Count(ctx context.Context, userID, guideID int64) (int, error) {
-	var n int
-	err := p.db.Get(ctx, &n, `
-		SELECT count(*) FROM progress WHERE user_id = ? AND guide_id = ?`, userID, guideID)
-	if err != nil {
-		return 0, fmt.Errorf("count progress: %w", err)
-	}
-	return n, nil
-}
-
 // Toggle flips whether userID has completed step and returns the new state.
 // It runs in one transaction on the single writer, so concurrent toggles
 // are applied one after another and never leave a duplicate row.

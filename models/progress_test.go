@@ -22,17 +22,23 @@ func TestProgressToggleAndSet(t *testing.T) {
 	if err != nil || !done {
 		t.Fatalf("first toggle: got %v, %v; want done", done, err)
 	}
-	if n, _ := m.Progress.Count(ctx, u.ID, g.ID); n != 1 {
+	if n, _, _ := m.Progress.Tally(ctx, u.ID, g.ID); n != 1 {
 		t.Errorf("count after toggle: got %d, want 1", n)
 	}
 	// Setting the state it already has changes nothing.
 	if err := m.Progress.Set(ctx, u.ID, step, true); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := m.Progress.Count(ctx, u.ID, g.ID); n != 1 {
+	if n, _, _ := m.Progress.Tally(ctx, u.ID, g.ID); n != 1 {
 		t.Errorf("count after repeated set: got %d, want 1", n)
 	}
-	set, _ := m.Progress.Done(ctx, u.ID, g.ID)
+	set := map[int64]bool{}
+	links, _ := m.Steps.Outline(ctx, g.ID, u.ID)
+	for _, l := range links {
+		if l.Done {
+			set[l.ID] = true
+		}
+	}
 	if !set[step.ID] || len(set) != 1 {
 		t.Errorf("done set: got %v, want only step %d", set, step.ID)
 	}
@@ -43,7 +49,7 @@ func TestProgressToggleAndSet(t *testing.T) {
 	if err := m.Progress.Set(ctx, u.ID, step, false); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := m.Progress.Count(ctx, u.ID, g.ID); n != 0 {
+	if n, _, _ := m.Progress.Tally(ctx, u.ID, g.ID); n != 0 {
 		t.Errorf("count after untoggle: got %d, want 0", n)
 	}
 }
@@ -71,7 +77,7 @@ func TestProgressConcurrentSetsMakeOneRow(t *testing.T) {
 			t.Fatalf("concurrent set: %v", err)
 		}
 	}
-	if n, _ := m.Progress.Count(ctx, u.ID, g.ID); n != 1 {
+	if n, _, _ := m.Progress.Tally(ctx, u.ID, g.ID); n != 1 {
 		t.Errorf("rows: got %d, want 1", n)
 	}
 }
@@ -86,7 +92,7 @@ func TestProgressIsPerUser(t *testing.T) {
 	if _, err := m.Progress.Toggle(ctx, a.ID, step); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := m.Progress.Count(ctx, b.ID, g.ID); n != 0 {
+	if n, _, _ := m.Progress.Tally(ctx, b.ID, g.ID); n != 0 {
 		t.Errorf("other user's count: got %d, want 0", n)
 	}
 }
@@ -113,7 +119,7 @@ func TestResumePointAndPublished(t *testing.T) {
 		t.Errorf("resume: got %s step %d, want resume step 2", r.GuideSlug, r.Position)
 	}
 
-	cards, page, err := m.Guides.Published(ctx, u.ID, 1, 1)
+	cards, page, err := m.Guides.Catalogue(ctx, u.ID, models.CatalogueQuery{}, 1, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +129,7 @@ func TestResumePointAndPublished(t *testing.T) {
 	if c := cards[0]; c.Slug != "resume" || c.StepCount != 3 || c.DoneCount != 1 || c.Percent() != 33 {
 		t.Errorf("card: got %+v, want resume 1/3 (33%%)", c)
 	}
-	cards, page, _ = m.Guides.Published(ctx, u.ID, 2, 1)
+	cards, page, _ = m.Guides.Catalogue(ctx, u.ID, models.CatalogueQuery{}, 2, 1)
 	if len(cards) != 1 || page.HasNext || cards[0].Slug != "other" {
 		t.Errorf("page 2: got %d cards hasNext=%v, want only 'other'", len(cards), page.HasNext)
 	}

@@ -59,15 +59,6 @@ func (s *Steps) At(ctx context.Context, guideID int64, n int) (Step, error) {
 	return step, nil
 }
 
-// Count returns how many steps the guide has.
-func (s *Steps) Count(ctx context.Context, guideID int64) (int, error) {
-	var n int
-	if err := s.db.Get(ctx, &n, `SELECT count(*) FROM steps WHERE guide_id = ?`, guideID); err != nil {
-		return 0, fmt.Errorf("count steps: %w", err)
-	}
-	return n, nil
-}
-
 // Outline returns the guide's steps in order, each marked done when userID
 // (0 for a visitor) completed it: the sidebar in one query.
 func (s *Steps) Outline(ctx context.Context, guideID, userID int64) ([]StepLink, error) {
