@@ -38,6 +38,16 @@ func stepAt(c *fiber.Ctx, steps stepPager) (models.Guide, models.Step, error) {
 	return steps.Page(c.UserContext(), c.Params("slug"), n)
 }
 
+// stepToTrack is stepAt for actions a learner takes on the step (complete
+// it, answer its quiz, keep a note), which the policy must allow.
+func stepToTrack(c *fiber.Ctx, steps stepPager) (models.Guide, models.Step, error) {
+	guide, step, err := stepAt(c, steps)
+	if err != nil {
+		return guide, step, err
+	}
+	return guide, step, allow(c, models.TrackProgress, guide)
+}
+
 // stepNumber parses the 1-based :n parameter; anything else is a 404.
 func stepNumber(c *fiber.Ctx) (int, error) {
 	n, err := strconv.Atoi(c.Params("n"))
