@@ -34,17 +34,11 @@ const (
 )
 
 // AuthorGuide is a guide as its editor sees it.
+// Its intro is the Markdown source, not the rendered HTML.
 type AuthorGuide struct {
-	ID          int64      `db:"id"`
-	Slug        string     `db:"slug"`
-	Title       string     `db:"title"`
-	Summary     string     `db:"summary"`
-	Difficulty  string     `db:"difficulty"`
-	Minutes     int        `db:"minutes"`
-	IntroMD     string     `db:"intro_md"`
-	PublishedAt *time.Time `db:"published_at"`
-	AuthorID    *int64     `db:"author_id"`
-	Version     int        `db:"version"`
+	Guide
+	IntroMD string `db:"intro_md"`
+	Version int    `db:"version"`
 }
 
 // DashboardGuide is one row of an author's dashboard.
