@@ -12,8 +12,6 @@ import (
 
 	"golang.org/x/term"
 
-	"stepwise"
-	"stepwise/db"
 	"stepwise/models"
 )
 
@@ -38,14 +36,11 @@ func createAdmin(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		return fmt.Errorf("-name: %s", m)
 	}
 
-	d, err := db.Open(cfg.database, db.Options{})
+	d, _, err := openDatabase(ctx, cfg.database)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if _, err := d.Migrate(ctx, stepwise.SQLiteMigrations()); err != nil {
-		return err
-	}
 	m := models.New(d)
 
 	password := ""

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 
-	"stepwise/db"
 	"stepwise/models"
 )
 
@@ -30,7 +29,7 @@ func rotateSecretKey(ctx context.Context, args []string, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
-	d, err := db.Open(cfg.database, db.Options{})
+	d, _, err := openDatabase(ctx, cfg.database)
 	if err != nil {
 		return err
 	}

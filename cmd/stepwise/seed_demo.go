@@ -7,8 +7,6 @@ import (
 	"io"
 	"time"
 
-	"stepwise"
-	"stepwise/db"
 	"stepwise/models"
 )
 
@@ -33,14 +31,11 @@ func seedDemo(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("seed-demo: unexpected arguments %q", fs.Args())
 	}
 
-	d, err := db.Open(*database, db.Options{})
+	d, _, err := openDatabase(ctx, *database)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if _, err := d.Migrate(ctx, stepwise.SQLiteMigrations()); err != nil {
-		return err
-	}
 	stats, err := models.SeedDemo(ctx, d, opts, stderr)
 	if err != nil {
 		return fmt.Errorf("seed-demo %s: %w", *database, err)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"stepwise"
-	"stepwise/db"
 	"stepwise/handlers"
 	"stepwise/models"
 )
@@ -48,15 +47,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	start := time.Now()
 
-	d, err := db.Open(cfg.database, db.Options{})
+	d, n, err := openDatabase(ctx, cfg.database)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	n, err := d.Migrate(ctx, stepwise.SQLiteMigrations())
-	if err != nil {
-		return err
-	}
 	m := models.New(d)
 	// Two-factor secrets are sealed under the secret key (secret_key.go).
 	if m.TwoFactor.Sealer, err = secretKeyFromEnv(cfg.database).sealer(true, log); err != nil {
