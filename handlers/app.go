@@ -41,6 +41,10 @@ type Deps struct {
 
 	// ImageStore keeps uploaded images; nil keeps them in memory (tests).
 	ImageStore models.ImageStore
+
+	// APIRateLimit is each API token's allowance; zero means
+	// api.DefaultRateLimit.
+	APIRateLimit models.RateLimit
 }
 
 // New returns the Fiber app with every middleware and route installed.

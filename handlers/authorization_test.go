@@ -155,6 +155,9 @@ func TestEveryRouteByRole(t *testing.T) {
 	for k, tc := range authoringRoutes(t, srv, emails, victim.ID) {
 		cases[k] = tc
 	}
+	for k, tc := range webhookRoutes(t, srv, emails) { // webhooks_test.go
+		cases[k] = tc
+	}
 
 	var routes []string
 	for _, r := range srv.App.GetRoutes(true) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"stepwise/handlers/api"
 	"stepwise/models"
 	"stepwise/views"
 	"stepwise/views/components"
@@ -22,12 +23,15 @@ type errorPages struct {
 }
 
 func (e *errorPages) handle(c *fiber.Ctx, err error) error {
-	status, title, msg := classify(err)
 	rid := RequestID(c)
 	log := Logger(c.UserContext())
 	if rid == "" { // refused before the middleware ran (e.g. body too large)
 		log = e.logger
 	}
+	if api.IsAPI(c) { // API callers get problem details, not pages
+		return api.HandleError(c, err, log, rid)
+	}
+	status, title, msg := classify(err)
 	if status >= 500 {
 		log.Error("request failed", "err", err, "method", c.Method(), "path", c.Path())
 	} else {

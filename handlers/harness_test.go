@@ -65,6 +65,7 @@ func newApp(tb testing.TB, opts ...func(*handlers.Deps)) (*fiber.App, *db.DB, *m
 		tb.Fatal(err)
 	}
 	m.TwoFactor.Sealer = sealer
+	m.Webhooks.Sealer = sealer // webhook signing secrets, as cmd seals them
 	if _, err := m.Guides.LoadBuiltinGuides(context.Background(), stepwise.BuiltinGuides()); err != nil {
 		tb.Fatalf("load guides: %v", err)
 	}

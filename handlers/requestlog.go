@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"stepwise/handlers/api"
 )
 
 type loggerKey struct{}
@@ -58,14 +60,18 @@ func requestLog(base *slog.Logger, e *errorPages) fiber.Handler {
 		if status >= 500 {
 			level = slog.LevelError
 		}
-		log.LogAttrs(c.UserContext(), level, "request",
+		attrs := []slog.Attr{
 			slog.String("method", c.Method()),
 			slog.String("path", c.Path()),
 			slog.String("ip", c.IP()),
 			slog.Int("status", status),
 			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 			slog.Int("bytes", len(c.Response().Body())),
-		)
+		}
+		if id, ok := api.TokenID(c); ok { // the token's id, never its text
+			attrs = append(attrs, slog.Int64("token_id", id))
+		}
+		log.LogAttrs(c.UserContext(), level, "request", attrs...)
 		return nil
 	}
 }

@@ -183,5 +183,19 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	app.Get("/author/import", requireUser, archives.ImportForm)
 	app.Post("/author/import", requireUser, archives.Import)
 
+	// Webhooks (webhooks.go): authors' and admins' own subscriptions, their
+	// deliveries and test events; the admin's site settings (admin_settings.go),
+	// which include whether webhooks may reach private networks. Deliveries
+	// are sent by handlers/webhook's worker, never in a request.
+	webhooks := &Webhooks{Store: d.Models.Webhooks, Audit: d.Models.Audit, viewer: v}
+	app.Get("/account/webhooks", requireUser, webhooks.Index)
+	app.Post("/account/webhooks", requireUser, webhooks.Create)
+	app.Get("/account/webhooks/:id", requireUser, webhooks.Show)
+	app.Post("/account/webhooks/:id/test", requireUser, webhooks.SendTest)
+	app.Post("/account/webhooks/:id/delete", requireUser, webhooks.Delete)
+	adminSettings := &AdminSettings{Settings: d.Models.Settings, Audit: d.Models.Audit, viewer: v}
+	app.Get("/admin/settings", requireUser, adminSettings.Show)
+	app.Post("/admin/settings", requireUser, adminSettings.Save)
+
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

@@ -65,6 +65,9 @@ var hostileForms = []formCase{
 	{"/account/two-factor/disable", []string{"disable_password", "disable_code"}, "user"},
 	{"/account/two-factor/recovery-codes", []string{"regenerate_password", "regenerate_code"}, "user"},
 	{"/login/two-factor", []string{"code", "next"}, "anonymous"},
+	// Webhooks and settings (one webhook's page: webhooks_test.go).
+	{"/account/webhooks", []string{"url", "events"}, "admin"},
+	{"/admin/settings", []string{"private_webhook_targets"}, "admin"},
 }
 
 // hostileQueries lists GET pages with the parameters they read.
@@ -94,6 +97,8 @@ var hostileQueries = []struct {
 	{"/admin/audit", []string{"event", "user", "from", "to", "before"}, "admin"},
 	{guidePath + "/steps/2/quiz/edit", []string{"edit", "done"}, "admin"},
 	{"/notes", []string{"page"}, "user"},
+	{"/account/webhooks", []string{"done"}, "admin"},
+	{"/admin/settings", []string{"done"}, "admin"},
 }
 
 // hostilePaths are path parameters with hostile values.
@@ -106,6 +111,7 @@ var hostilePaths = []string{
 	"/author/guides/%27%20OR%201=1--/images", "/author/guides/%3Cscript%3E/export.zip",
 	"/author/guides/%27%20OR%201=1--", "/author/guides/%3Cscript%3E/steps/1", "/author/guides/" + guidesSlug + "/steps/1%20OR%201=1",
 	"/author/guides/" + guidesSlug + "/steps/99999999999999999999/revisions", "/author/guides/" + guidesSlug + "/steps/%00/delete",
+	"/account/webhooks/%27%20OR%201=1--", "/account/webhooks/99999999999999999999", "/account/webhooks/-1", "/account/webhooks/%3Cscript%3E",
 }
 
 const guidesSlug = "backend-web-development"

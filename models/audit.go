@@ -34,6 +34,13 @@ const (
 	EventForceReset         = "admin.force_password_reset"
 	EventDataExport         = "account.data_export"
 	EventAccountDeleted     = "account.deleted"
+	EventAPITokenCreated    = "api_token.created"
+	EventAPITokenRevoked    = "api_token.revoked"
+
+	// Webhooks: a subscription made or deleted, a site setting changed.
+	EventWebhookCreated  = "webhook.created"
+	EventWebhookDeleted  = "webhook.deleted"
+	EventSettingsChanged = "admin.settings_change"
 )
 
 // AuditEvents lists every event, for the admin page's filter.
@@ -43,6 +50,8 @@ var AuditEvents = []string{
 	EventEmailChangeAsked, EventEmailChange, EventTwoFactorOn, EventTwoFactorOff,
 	EventTwoFactorFailure, EventRecoveryCodeUsed, EventRecoveryCodesNew, EventSessionRevoked, EventRoleChange,
 	EventLock, EventUnlock, EventForceReset, EventDataExport, EventAccountDeleted,
+	EventWebhookCreated, EventWebhookDeleted, EventSettingsChanged,
+	EventAPITokenCreated, EventAPITokenRevoked,
 }
 
 // AuditEntry is one security event as recorded. Detail is a short

@@ -19,7 +19,10 @@ var ErrStale = errors.New("stale version")
 
 // Authoring stores what authors change in the browser: guides' settings,
 // their steps, revisions of published steps and co-authors.
-type Authoring struct{ db *db.DB }
+type Authoring struct {
+	db    *db.DB
+	hooks *Webhooks // guide.published
+}
 
 // Difficulties are the levels a guide may have.
 var Difficulties = []string{"beginner", "intermediate", "advanced"}
@@ -261,14 +264,25 @@ func (a *Authoring) SetPublished(ctx context.Context, guideID int64, publish boo
 		t := now()
 		at = &t
 	}
-	_, err := a.db.Exec(ctx, `
-		UPDATE guides SET published_at = CASE WHEN ? THEN coalesce(published_at, ?) ELSE NULL END,
-		       version = version + 1, updated_at = ?
-		WHERE id = ?`, publish, at, now(), guideID)
-	if err != nil {
-		return fmt.Errorf("publish guide: %w", err)
-	}
-	return nil
+	return a.db.WithTx(ctx, func(ctx context.Context) error {
+		// A draft becoming public is the guide.published event; publishing
+		// a published guide again is not.
+		var wasDraft bool
+		if err := a.db.Get(ctx, &wasDraft, `SELECT published_at IS NULL FROM guides WHERE id = ?`, guideID); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("publish guide: %w", err)
+		}
+		_, err := a.db.Exec(ctx, `
+			UPDATE guides SET published_at = CASE WHEN ? THEN coalesce(published_at, ?) ELSE NULL END,
+			       version = version + 1, updated_at = ?
+			WHERE id = ?`, publish, at, now(), guideID)
+		if err != nil {
+			return fmt.Errorf("publish guide: %w", err)
+		}
+		if publish && wasDraft {
+			return a.hooks.guidePublished(ctx, guideID)
+		}
+		return nil
+	})
 }
 
 // CurrentSlug returns the slug of the published guide that was called old

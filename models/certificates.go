@@ -26,8 +26,9 @@ type Certificate struct {
 
 // Certificates stores certificates of completion.
 type Certificates struct {
-	db  *db.DB
-	now func() time.Time
+	db    *db.DB
+	now   func() time.Time
+	hooks *Webhooks // guide.completed
 }
 
 // newCertificateCode is 128 random bits in hex: unguessable, so the
@@ -50,6 +51,17 @@ func (c *Certificates) IssueIfComplete(ctx context.Context, user User, guide Gui
 	if err != nil {
 		return "", err
 	}
+	err = c.db.WithTx(ctx, func(ctx context.Context) error {
+		code, err = c.issue(ctx, code, user, guide)
+		return err
+	})
+	return code, err
+}
+
+// issue is IssueIfComplete's statement, and the guide.completed webhook
+// event when it issued a certificate.
+func (c *Certificates) issue(ctx context.Context, code string, user User, guide Guide) (string, error) {
+	at := c.now()
 	res, err := c.db.Exec(ctx, `
 		INSERT INTO certificates (code, user_id, guide_id, name, guide_title, issued_at)
 		SELECT ?, ?, ?, ?, ?, ?
@@ -57,14 +69,14 @@ func (c *Certificates) IssueIfComplete(ctx context.Context, user User, guide Gui
 		  AND NOT EXISTS (SELECT 1 FROM steps s WHERE s.guide_id = ?
 		                  AND NOT EXISTS (SELECT 1 FROM progress p WHERE p.user_id = ? AND p.step_id = s.id))
 		ON CONFLICT (user_id, guide_id) DO NOTHING`,
-		code, user.ID, guide.ID, user.DisplayName, guide.Title, c.now(), guide.ID, guide.ID, user.ID)
+		code, user.ID, guide.ID, user.DisplayName, guide.Title, at, guide.ID, guide.ID, user.ID)
 	if err != nil {
 		return "", fmt.Errorf("issue certificate: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return "", nil
 	}
-	return code, nil
+	return code, c.hooks.guideCompleted(ctx, user, guide, at)
 }
 
 const certificateColumns = `c.code, c.user_id, c.guide_id, g.slug AS guide_slug, c.name, c.guide_title, c.issued_at`

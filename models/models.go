@@ -46,15 +46,27 @@ type Models struct {
 	// and the catalogue's tags.
 	Search *Search
 	Tags   *Tags
+
+	// APITokens and APIRate: the JSON API's personal access tokens and
+	// its per-token rate limit.
+	APITokens *APITokens
+	APIRate   *APIRate
+
+	// Webhooks: subscriptions and their delivery queue, filled by the
+	// stores below as events happen; Settings: the admin's run-time
+	// settings (such as private webhook targets).
+	Webhooks *Webhooks
+	Settings *Settings
 }
 
 // New returns the stores over d.
 func New(d *db.DB) *Models {
+	hooks := newWebhooks(d)
 	return &Models{
-		Users:     &Users{db: d},
+		Users:     &Users{db: d, hooks: hooks},
 		Guides:    &Guides{db: d},
 		Steps:     &Steps{db: d},
-		Progress:  &Progress{db: d, now: now},
+		Progress:  &Progress{db: d, now: now, hooks: hooks},
 		Sessions:  &UserSessions{db: d, now: now},
 		Audit:     &Audit{db: d},
 		Throttle:  &Throttle{db: d, now: now},
@@ -64,12 +76,18 @@ func New(d *db.DB) *Models {
 
 		Notes:        &Notes{db: d, now: now},
 		Learning:     &Learning{db: d},
-		Certificates: &Certificates{db: d, now: now},
+		Certificates: &Certificates{db: d, now: now, hooks: hooks},
 
-		Authoring: &Authoring{db: d},
+		Authoring: &Authoring{db: d, hooks: hooks},
 
 		Search: &Search{db: d},
 		Tags:   &Tags{db: d},
+
+		APITokens: &APITokens{db: d, now: now},
+		APIRate:   &APIRate{db: d, now: now},
+
+		Webhooks: hooks,
+		Settings: &Settings{db: d, now: now},
 	}
 }
 

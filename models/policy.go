@@ -33,7 +33,27 @@ const (
 	// ManageCoAuthors: add and remove a guide's co-authors (resource:
 	// Editable). Its owner may, and admins.
 	ManageCoAuthors Action = "guide.coauthors"
+	// ManageWebhooks: the webhooks pages (resource: nil for the list and
+	// the create form, or a Webhook, which only its owner manages).
+	// Authors and admins may.
+	ManageWebhooks Action = "webhooks.manage"
+	// SubscribeEvent: subscribe a webhook to an event (resource: the
+	// event's name). Admins may subscribe to every event, authors to the
+	// guide events only.
+	SubscribeEvent Action = "webhooks.subscribe"
+	// ReceiveEvent: have one event delivered to a webhook the user owns
+	// (resource: EventAudience), decided again when the event happens.
+	ReceiveEvent Action = "webhooks.receive"
+	// ChangeSettings: the site settings page.
+	ChangeSettings Action = "admin.settings"
 )
+
+// EventAudience is what ReceiveEvent decides on: the event, and whether
+// the subscriber owns or co-authors the guide the event is about.
+type EventAudience struct {
+	Event  string
+	Editor bool
+}
 
 // Roles lists the site roles, least privileged first.
 var Roles = []string{RoleLearner, RoleAuthor, RoleAdmin}
@@ -82,6 +102,41 @@ func Can(u *User, a Action, res any) bool {
 			return false
 		}
 		return u.IsAdmin() || e.Guide.AuthorID != nil && *e.Guide.AuthorID == u.ID
+	case ManageWebhooks:
+		if u == nil || u.Role != RoleAuthor && u.Role != RoleAdmin {
+			return false
+		}
+		if w, ok := res.(Webhook); ok {
+			return w.UserID == u.ID
+		}
+		return res == nil
+	case SubscribeEvent:
+		ev, ok := res.(string)
+		if !ok || !Can(u, ManageWebhooks, nil) {
+			return false
+		}
+		return validWebhookEvent(ev) && (u.IsAdmin() || ev != EventUserCreated)
+	case ReceiveEvent:
+		// A learner's progress is shown to the editors of the guide it is
+		// in and to admins; a new account to admins alone; a published
+		// guide is public. A locked account receives nothing.
+		a, ok := res.(EventAudience)
+		if !ok || u == nil || u.LockedAt != nil {
+			return false
+		}
+		switch {
+		case u.IsAdmin():
+			return validWebhookEvent(a.Event)
+		case u.Role != RoleAuthor:
+			return false
+		case a.Event == EventGuidePublished:
+			return true
+		case a.Event == EventStepCompleted, a.Event == EventGuideCompleted:
+			return a.Editor
+		}
+		return false
+	case ChangeSettings:
+		return u.IsAdmin()
 	case UseDevMailbox:
 		return true // further limited to local requests without SMTP by its handler
 	}

@@ -61,3 +61,47 @@ func TestCan(t *testing.T) {
 		}
 	}
 }
+
+func TestCanWebhooks(t *testing.T) {
+	learner := &models.User{ID: 1, Role: models.RoleLearner}
+	author := &models.User{ID: 3, Role: models.RoleAuthor}
+	admin := &models.User{ID: 4, Role: models.RoleAdmin}
+	at := time.Now()
+	lockedAdmin := &models.User{ID: 5, Role: models.RoleAdmin, LockedAt: &at}
+	progress := func(editor bool) models.EventAudience {
+		return models.EventAudience{Event: models.EventStepCompleted, Editor: editor}
+	}
+	cases := []struct {
+		name string
+		user *models.User
+		act  models.Action
+		res  any
+		want bool
+	}{
+		{"visitor manages webhooks", nil, models.ManageWebhooks, nil, false},
+		{"learner manages webhooks", learner, models.ManageWebhooks, nil, false},
+		{"author manages webhooks", author, models.ManageWebhooks, nil, true},
+		{"admin manages webhooks", admin, models.ManageWebhooks, nil, true},
+		{"author manages own webhook", author, models.ManageWebhooks, models.Webhook{UserID: author.ID}, true},
+		{"admin manages another's webhook", admin, models.ManageWebhooks, models.Webhook{UserID: author.ID}, false},
+		{"author subscribes to progress", author, models.SubscribeEvent, models.EventStepCompleted, true},
+		{"author subscribes to user.created", author, models.SubscribeEvent, models.EventUserCreated, false},
+		{"admin subscribes to user.created", admin, models.SubscribeEvent, models.EventUserCreated, true},
+		{"admin subscribes to an unknown event", admin, models.SubscribeEvent, "user.deleted", false},
+		{"learner subscribes", learner, models.SubscribeEvent, models.EventGuidePublished, false},
+		{"editor receives progress", author, models.ReceiveEvent, progress(true), true},
+		{"other author receives progress", author, models.ReceiveEvent, progress(false), false},
+		{"admin receives progress", admin, models.ReceiveEvent, progress(false), true},
+		{"locked admin receives progress", lockedAdmin, models.ReceiveEvent, progress(false), false},
+		{"author receives a publication", author, models.ReceiveEvent, models.EventAudience{Event: models.EventGuidePublished}, true},
+		{"author receives user.created", author, models.ReceiveEvent, models.EventAudience{Event: models.EventUserCreated, Editor: true}, false},
+		{"learner receives a publication", learner, models.ReceiveEvent, models.EventAudience{Event: models.EventGuidePublished}, false},
+		{"admin changes settings", admin, models.ChangeSettings, nil, true},
+		{"author changes settings", author, models.ChangeSettings, nil, false},
+	}
+	for _, tc := range cases {
+		if got := models.Can(tc.user, tc.act, tc.res); got != tc.want {
+			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -10,8 +10,9 @@ import (
 
 // Progress records which steps each user has completed.
 type Progress struct {
-	db  *db.DB
-	now func() time.Time
+	db    *db.DB
+	now   func() time.Time
+	hooks *Webhooks // progress.step_completed
 }
 
 // Toggle flips whether userID has completed step and returns the new state.
@@ -37,7 +38,7 @@ func (p *Progress) Toggle(ctx context.Context, userID int64, step Step) (done bo
 // already has changes nothing, so a repeated request is harmless.
 func (p *Progress) Set(ctx context.Context, userID int64, step Step, done bool) error {
 	if done {
-		return p.insert(ctx, userID, step)
+		return p.db.WithTx(ctx, func(ctx context.Context) error { return p.insert(ctx, userID, step) })
 	}
 	if _, err := p.db.Exec(ctx, `DELETE FROM progress WHERE user_id = ? AND step_id = ?`, userID, step.ID); err != nil {
 		return fmt.Errorf("unset progress: %w", err)
@@ -45,13 +46,19 @@ func (p *Progress) Set(ctx context.Context, userID int64, step Step, done bool) 
 	return nil
 }
 
+// insert marks step done and, when it was not done before, queues the
+// progress.step_completed webhook event in the caller's transaction.
 func (p *Progress) insert(ctx context.Context, userID int64, step Step) error {
-	_, err := p.db.Exec(ctx, `
+	at := p.now()
+	res, err := p.db.Exec(ctx, `
 		INSERT INTO progress (user_id, step_id, guide_id, completed_at)
 		VALUES (?, ?, ?, ?)
-		ON CONFLICT (user_id, step_id) DO NOTHING`, userID, step.ID, step.GuideID, p.now())
+		ON CONFLICT (user_id, step_id) DO NOTHING`, userID, step.ID, step.GuideID, at)
 	if err != nil {
 		return fmt.Errorf("insert progress: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return p.hooks.stepCompleted(ctx, userID, step, at)
 	}
 	return nil
 }

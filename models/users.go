@@ -48,7 +48,10 @@ func (u *User) Locked() bool { return u.LockedAt != nil }
 func (u *User) TwoFactor() bool { return u.TOTPEnabledAt != nil }
 
 // Users stores accounts.
-type Users struct{ db *db.DB }
+type Users struct {
+	db    *db.DB
+	hooks *Webhooks // user.created
+}
 
 // NewUser is what sign-up supplies.
 type NewUser struct {
@@ -66,16 +69,22 @@ func (u *Users) Create(ctx context.Context, in NewUser) (User, error) {
 	}
 	t := now()
 	var user User
-	err = u.db.GetWrite(ctx, &user, `
-		INSERT INTO users (email, display_name, password_hash, role, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?)
-		RETURNING `+userColumns,
-		NormalizeEmail(in.Email), strings.TrimSpace(in.DisplayName), hash, RoleLearner, t, t)
-	if db.IsUniqueViolation(err) {
-		return User{}, ErrConflict
-	}
+	err = u.db.WithTx(ctx, func(ctx context.Context) error {
+		err := u.db.GetWrite(ctx, &user, `
+			INSERT INTO users (email, display_name, password_hash, role, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?)
+			RETURNING `+userColumns,
+			NormalizeEmail(in.Email), strings.TrimSpace(in.DisplayName), hash, RoleLearner, t, t)
+		if db.IsUniqueViolation(err) {
+			return ErrConflict
+		}
+		if err != nil {
+			return fmt.Errorf("create user: %w", err)
+		}
+		return u.hooks.userCreated(ctx, user)
+	})
 	if err != nil {
-		return User{}, fmt.Errorf("create user: %w", err)
+		return User{}, err
 	}
 	return user, nil
 }

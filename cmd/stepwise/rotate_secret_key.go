@@ -9,7 +9,7 @@ import (
 	"stepwise/models"
 )
 
-// rotateSecretKey re-seals every two-factor secret under the current key
+// rotateSecretKey re-seals every two-factor and webhook secret under the current key
 // (STEPWISE_SECRET_KEY), opening them with the current or an old key
 // (STEPWISE_SECRET_KEY_OLD). Afterwards the old keys can be dropped. It is
 // safe to run while Stepwise serves, and to run again.
@@ -35,11 +35,15 @@ func rotateSecretKey(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	defer d.Close()
 	m := models.New(d)
-	m.TwoFactor.Sealer = sealer
+	m.TwoFactor.Sealer, m.Webhooks.Sealer = sealer, sealer
 	n, err := m.TwoFactor.ResealAll(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "re-sealed %d two-factor secret(s) under the current key; keys in STEPWISE_SECRET_KEY_OLD are no longer needed\n", n)
+	hooks, err := m.Webhooks.ResealAll(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "re-sealed %d two-factor secret(s) and %d webhook secret(s) under the current key; keys in STEPWISE_SECRET_KEY_OLD are no longer needed\n", n, hooks)
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"stepwise"
 	"stepwise/handlers"
+	"stepwise/handlers/webhook"
 	"stepwise/models"
 )
 
@@ -57,6 +58,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if m.TwoFactor.Sealer, err = secretKeyFromEnv(cfg.database).sealer(true, log); err != nil {
 		return err
 	}
+	// Webhook signing secrets are sealed under the same key.
+	m.Webhooks.Sealer = m.TwoFactor.Sealer
 	loaded, err := m.Guides.LoadBuiltinGuides(ctx, stepwise.BuiltinGuides())
 	if err != nil {
 		return err
@@ -110,6 +113,16 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		defer stopDebug()
 	}
+
+	// Webhook deliveries are sent by a worker beside the server, never in
+	// a request; it stops with ctx and is waited for before the database
+	// closes.
+	hooksDone := make(chan struct{})
+	go func() {
+		defer close(hooksDone)
+		(&webhook.Worker{Queue: m.Webhooks, Settings: m.Settings, Logger: log}).Run(ctx)
+	}()
+	defer func() { <-hooksDone }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listener(ln) }()

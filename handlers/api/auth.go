@@ -1,0 +1,93 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"stepwise/models"
+)
+
+// tokenStore is what authentication needs from the token table.
+type tokenStore interface {
+	Authenticate(ctx context.Context, token string) (models.APIToken, models.User, error)
+}
+
+type callerKey struct{}
+type tokenKey struct{}
+
+// caller is the token's owner; every handler behind authenticate has one.
+func caller(c *fiber.Ctx) *models.User {
+	u, _ := c.Locals(callerKey{}).(*models.User)
+	return u
+}
+
+// callerToken is the token the request came with.
+func callerToken(c *fiber.Ctx) models.APIToken {
+	t, _ := c.Locals(tokenKey{}).(models.APIToken)
+	return t
+}
+
+// TokenID is the id (never the text) of the request's token, for the
+// access log; false before authentication or without a token.
+func TokenID(c *fiber.Ctx) (int64, bool) {
+	t, ok := c.Locals(tokenKey{}).(models.APIToken)
+	return t.ID, ok
+}
+
+// authenticate accepts a request with a live personal access token whose
+// scopes cover the method (read for GET and HEAD, write otherwise). The
+// session cookie is never read: a browser cannot be tricked into an API
+// call, so there is no CSRF to guard against.
+func authenticate(tokens tokenStore) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		scheme, text, ok := strings.Cut(c.Get(fiber.HeaderAuthorization), " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(text) == "" {
+			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="stepwise"`)
+			return errUnauthorized
+		}
+		tok, u, err := tokens.Authenticate(c.UserContext(), strings.TrimSpace(text))
+		if errors.Is(err, models.ErrAPITokenInvalid) || errors.Is(err, models.ErrNotFound) {
+			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="stepwise", error="invalid_token"`)
+			return problem(fiber.StatusUnauthorized, "The token is unknown, revoked or expired. Create a new one on your account page.")
+		}
+		if err != nil {
+			return err
+		}
+		if u.Locked() {
+			return problem(fiber.StatusForbidden, "This account is locked. An administrator can unlock it.")
+		}
+		c.Locals(callerKey{}, &u)
+		c.Locals(tokenKey{}, tok)
+		need := models.ScopeWrite
+		if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
+			need = models.ScopeRead
+		}
+		return checkScope(c, tok, need)
+	}
+}
+
+// needScope is for routes that need a scope beyond the method's, such as
+// the admin endpoints.
+func needScope(scope string) fiber.Handler {
+	return func(c *fiber.Ctx) error { return checkScope(c, callerToken(c), scope) }
+}
+
+func checkScope(c *fiber.Ctx, tok models.APIToken, scope string) error {
+	if !tok.Has(scope) {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="stepwise", error="insufficient_scope", scope="`+scope+`"`)
+		return problem(fiber.StatusForbidden, "This token lacks the "+scope+" scope. Create a token with it on your account page.")
+	}
+	return c.Next()
+}
+
+// allow is nil when the caller may do a to res; otherwise 403 (the caller
+// knows the resource exists: hiding it is the handler's call, with 404).
+func allow(c *fiber.Ctx, a models.Action, res any) error {
+	if models.Can(caller(c), a, res) {
+		return nil
+	}
+	return errForbidden
+}

@@ -1,0 +1,178 @@
+package api
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"stepwise/models"
+)
+
+// guideStore is what the guide endpoints need.
+type guideStore interface {
+	Record(ctx context.Context, slug string, viewer int64) (models.GuideRecord, error)
+	Records(ctx context.Context, viewer *models.User, f models.GuideFilter, after int64, limit int) ([]models.GuideRecord, error)
+}
+
+// authoringStore is what the guide and step endpoints change guides
+// with: the browser's own model calls (see models/api_authoring.go).
+type authoringStore interface {
+	CreateGuideTagged(ctx context.Context, authorID int64, f models.GuideForm, tags []string) (int64, error)
+	UpdateGuideTagged(ctx context.Context, g models.AuthorGuide, version int, f models.GuideForm, tags []string) error
+	SetPublished(ctx context.Context, guideID int64, publish bool) error
+	DeleteDraftGuide(ctx context.Context, id int64, version int) ([]string, error)
+	Step(ctx context.Context, guideID int64, n int) (models.EditStep, error)
+	AddStepWritten(ctx context.Context, guideID int64, f models.StepForm, userID int64, published bool) (int, error)
+	SaveStep(ctx context.Context, stepID int64, version int, f models.StepForm, userID int64, published bool) (int, error)
+	DeleteStepChecked(ctx context.Context, guideID int64, n int, stepID int64, version int) error
+	MoveStepChecked(ctx context.Context, guideID int64, n int, stepID int64, to int) (int, error)
+}
+
+// imageFiles removes image files a deleted guide leaves unused.
+type imageFiles interface {
+	Delete(ctx context.Context, key string) error
+}
+
+// Guides serves /api/v1/guides. Store, Steps and Images are only needed
+// by the authoring endpoints (guides_write.go, steps.go); Images may be
+// nil, which leaves a deleted guide's unused image files in place.
+type Guides struct {
+	Guides guideStore
+	Store  authoringStore
+	Steps  stepLinks
+	Images imageFiles
+}
+
+// Guide is a guide as the API shows it. IntroMarkdown is only shown to
+// the guide's editors, like the settings page.
+type Guide struct {
+	ID            int64      `json:"id"`
+	Slug          string     `json:"slug"`
+	Title         string     `json:"title"`
+	Summary       string     `json:"summary"`
+	Difficulty    string     `json:"difficulty"`
+	Minutes       int        `json:"minutes"`
+	Tags          []string   `json:"tags"`
+	Status        string     `json:"status"`
+	PublishedAt   *time.Time `json:"published_at"`
+	Author        *Person    `json:"author"`
+	StepCount     int        `json:"step_count"`
+	IntroHTML     string     `json:"intro_html"`
+	IntroMarkdown *string    `json:"intro_markdown,omitempty"`
+	Version       int        `json:"version"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+	URL           string     `json:"url"`
+}
+
+// Person is a user as others see them: no email.
+type Person struct {
+	ID          int64  `json:"id"`
+	DisplayName string `json:"display_name"`
+}
+
+func guideOf(r models.GuideRecord, u *models.User) Guide {
+	g := Guide{
+		ID: r.ID, Slug: r.Slug, Title: r.Title, Summary: r.Summary, Difficulty: r.Difficulty,
+		Minutes: r.Minutes, Tags: r.Tags(), Status: "draft", PublishedAt: r.PublishedAt,
+		StepCount: r.StepCount, IntroHTML: r.IntroHTML, Version: r.Version, UpdatedAt: r.UpdatedAt.UTC(),
+		URL: "/guides/" + r.Slug,
+	}
+	if r.PublishedAt != nil {
+		g.Status = "published"
+		t := r.PublishedAt.UTC()
+		g.PublishedAt = &t
+	}
+	if r.AuthorID != nil {
+		g.Author = &Person{ID: *r.AuthorID, DisplayName: r.AuthorName}
+	}
+	if models.Can(u, models.EditGuide, r.Editable()) {
+		md := r.IntroMD
+		g.IntroMarkdown = &md
+	}
+	return g
+}
+
+// List answers GET /api/v1/guides: published guides (or, with
+// status=draft, the drafts the caller may edit), filtered by tag,
+// difficulty, author and full-text q, in pages.
+func (h *Guides) List(c *fiber.Ctx) error {
+	after, limit, err := page(c)
+	if err != nil {
+		return err
+	}
+	f := models.GuideFilter{Tag: c.Query("tag"), Difficulty: c.Query("difficulty"), Q: c.Query("q")}
+	switch c.Query("status", "published") {
+	case "published":
+	case "draft":
+		f.Drafts = true
+	default:
+		return queryProblem("status", "Use published or draft.")
+	}
+	if s := c.Query("author"); s != "" {
+		id, perr := strconv.ParseInt(s, 10, 64)
+		if perr != nil || id < 1 {
+			return queryProblem("author", "Use the author's numeric user id.")
+		}
+		f.AuthorID = id
+	}
+	if f.Difficulty != "" && !validDifficulty(f.Difficulty) {
+		return queryProblem("difficulty", "Use beginner, intermediate or advanced.")
+	}
+	if len(f.Q) > 200 || len(f.Tag) > 100 {
+		return queryProblem("q", "Use at most 200 characters (tags at most 100).")
+	}
+	u := caller(c)
+	recs, err := h.Guides.Records(c.UserContext(), u, f, after, limit+1)
+	if err != nil {
+		return err
+	}
+	items := make([]Guide, len(recs))
+	for i, r := range recs {
+		items[i] = guideOf(r, u)
+	}
+	return send(c, fiber.StatusOK, listOf(c, items, limit, func(g Guide) int64 { return g.ID }))
+}
+
+// Show answers GET /api/v1/guides/{slug}. A draft is 404 to anyone who
+// may not edit it, as in the browser.
+func (h *Guides) Show(c *fiber.Ctx) error {
+	r, err := h.visible(c)
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusOK, guideOf(r, caller(c)))
+}
+
+// visible loads the guide the route names if the caller may see it.
+func (h *Guides) visible(c *fiber.Ctx) (models.GuideRecord, error) {
+	u := caller(c)
+	r, err := h.Guides.Record(c.UserContext(), c.Params("slug"), u.ID)
+	if err != nil {
+		return r, err
+	}
+	if !models.Can(u, models.ReadGuide, r.Guide) && !models.Can(u, models.EditGuide, r.Editable()) {
+		return r, errNotFound
+	}
+	return r, nil
+}
+
+// editable loads the guide the route names if the caller may edit it:
+// 404 when they may not even see it, 403 when they may only read it.
+func (h *Guides) editable(c *fiber.Ctx) (models.GuideRecord, error) {
+	r, err := h.visible(c)
+	if err != nil {
+		return r, err
+	}
+	return r, allow(c, models.EditGuide, r.Editable())
+}
+
+func validDifficulty(d string) bool {
+	for _, x := range models.Difficulties {
+		if x == d {
+			return true
+		}
+	}
+	return false
+}

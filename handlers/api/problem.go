@@ -1,0 +1,114 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+
+	"stepwise/models"
+)
+
+// Problem is an RFC 9457 problem detail. Errors lists what is wrong with
+// each field of a request body that failed validation.
+type Problem struct {
+	Type     string       `json:"type"`
+	Title    string       `json:"title"`
+	Status   int          `json:"status"`
+	Detail   string       `json:"detail,omitempty"`
+	Instance string       `json:"instance,omitempty"`
+	Errors   []FieldError `json:"errors,omitempty"`
+	// RequestID is also on the server's log lines for the request.
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// FieldError is one field's problem. Field is the JSON name of the
+// field, or a JSON Pointer-like path such as "answers.12".
+type FieldError struct {
+	Field  string `json:"field"`
+	Detail string `json:"detail"`
+}
+
+func (p *Problem) Error() string { return p.Title + ": " + p.Detail }
+
+// problem returns a problem with status and detail; its title is the
+// status's standard text.
+func problem(status int, detail string) *Problem {
+	return &Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail}
+}
+
+// invalid is the 422 answer for a body whose fields failed validation.
+func invalid(fe models.FieldErrors) *Problem {
+	p := problem(fiber.StatusUnprocessableEntity, "Some fields are not acceptable; see errors.")
+	p.Type = "/api/docs#validation"
+	for _, k := range sortedKeys(fe) {
+		p.Errors = append(p.Errors, FieldError{Field: k, Detail: fe[k]})
+	}
+	return p
+}
+
+// Common answers.
+var (
+	errUnauthorized = problem(fiber.StatusUnauthorized, "Send a personal access token: Authorization: Bearer <token>. Create one on your account page.")
+	errNotFound     = problem(fiber.StatusNotFound, "There is no such resource, or you may not see it.")
+	errForbidden    = problem(fiber.StatusForbidden, "Your account may not do that.")
+)
+
+// IsAPI reports whether the request is for the JSON API, whose errors are
+// problem details rather than pages.
+func IsAPI(c *fiber.Ctx) bool {
+	p := c.Path()
+	return p == "/api/v1" || len(p) > len("/api/v1/") && p[:len("/api/v1/")] == "/api/v1/"
+}
+
+// HandleError writes err as a problem detail. It is the API's half of the
+// app's error handler: internal errors are logged with the request id and
+// never shown.
+func HandleError(c *fiber.Ctx, err error, log *slog.Logger, requestID string) error {
+	p := toProblem(err)
+	if p.Status >= 500 {
+		log.Error("api request failed", "err", err, "method", c.Method(), "path", c.Path())
+	}
+	p.RequestID = requestID
+	p.Instance = c.Path()
+	c.Response().ResetBody()
+	body, merr := json.Marshal(p)
+	if merr != nil {
+		return merr
+	}
+	c.Status(p.Status)
+	c.Set(fiber.HeaderContentType, "application/problem+json")
+	return c.Send(body)
+}
+
+func toProblem(err error) *Problem {
+	var p *Problem
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &p):
+		cp := *p
+		return &cp
+	case errors.Is(err, models.ErrNotFound):
+		return problem(fiber.StatusNotFound, errNotFound.Detail)
+	case errors.Is(err, models.ErrConflict):
+		return problem(fiber.StatusConflict, "That conflicts with an existing resource.")
+	case errors.As(err, &fe):
+		switch fe.Code {
+		case fiber.StatusNotFound:
+			return problem(fe.Code, "There is nothing at this address. The reference is at /api/docs.")
+		case fiber.StatusRequestEntityTooLarge:
+			return problem(fe.Code, "The request body is larger than the API accepts (1 MiB).")
+		case fiber.StatusMethodNotAllowed:
+			return problem(fe.Code, "That method is not available at this address.")
+		}
+		if fe.Code >= 400 && fe.Code < 500 {
+			return problem(fe.Code, fe.Message)
+		}
+		if fe.Code > 500 {
+			return problem(fe.Code, "The service cannot answer right now; try again shortly.")
+		}
+	}
+	return problem(fiber.StatusInternalServerError, "An unexpected error happened. It has been logged with the request id below.")
+}

@@ -1,0 +1,97 @@
+package api
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"stepwise/models"
+)
+
+// Deps are what the API needs; the app builds them.
+type Deps struct {
+	Models *models.Models
+	// RateLimit is each token's allowance; zero means DefaultRateLimit.
+	RateLimit models.RateLimit
+	// Images is the image file store, so deleting a guide can remove the
+	// files no other guide uses; nil leaves them.
+	Images models.ImageStore
+}
+
+// Register installs every /api/v1 route on app. It runs before the
+// session middleware: the API never reads the session cookie.
+func Register(app *fiber.App, d Deps) {
+	m := d.Models
+	limit := d.RateLimit
+	if limit.Requests == 0 {
+		limit = DefaultRateLimit
+	}
+	v1 := app.Group("/api/v1")
+
+	// Without a token: the document, and creating a token with a password.
+	v1.Get("/openapi.json", serveDocument)
+	tokens := &Tokens{Tokens: m.APITokens, Users: m.Users, TwoFactor: m.TwoFactor, Throttle: m.Throttle, Audit: m.Audit}
+	v1.Post("/tokens", tokens.Create)
+
+	// Everything else: a token with the method's scope, within its rate.
+	v1.Use(authenticate(m.APITokens), rateLimit(m.APIRate, limit))
+	admin := needScope(models.ScopeAdmin)
+
+	v1.Get("/me", Me)
+	v1.Get("/tokens", tokens.List)
+	v1.Get("/tokens/:id", tokens.Show)
+	v1.Delete("/tokens/:id", tokens.Revoke)
+
+	// Guides and their steps: reading, and authoring with the browser's
+	// rules (guides.go, guides_write.go, steps.go).
+	guides := &Guides{Guides: m.Guides, Store: m.Authoring, Steps: m.Steps, Images: d.Images}
+	v1.Get("/guides", guides.List)
+	v1.Post("/guides", guides.Create)
+	v1.Get("/guides/:slug", guides.Show)
+	v1.Patch("/guides/:slug", guides.Update)
+	v1.Delete("/guides/:slug", guides.Delete)
+	v1.Post("/guides/:slug/publish", guides.Publish)
+	v1.Post("/guides/:slug/unpublish", guides.Unpublish)
+	steps := &Steps{Guides: guides}
+	v1.Get("/guides/:slug/steps", steps.List)
+	v1.Post("/guides/:slug/steps", steps.Create)
+	v1.Get("/guides/:slug/steps/:n", steps.Show)
+	v1.Patch("/guides/:slug/steps/:n", steps.Update)
+	v1.Delete("/guides/:slug/steps/:n", steps.Delete)
+	v1.Post("/guides/:slug/steps/:n/move", steps.Move)
+
+	// A learner's side of a step: its quiz (questions for the guide's
+	// editors), completion, notes, progress and "My learning".
+	quizzes := &Quizzes{Guides: guides, Steps: m.Steps, Quizzes: m.Quizzes}
+	v1.Get("/guides/:slug/steps/:n/quiz", quizzes.Show)
+	v1.Post("/guides/:slug/steps/:n/quiz/attempts", quizzes.Attempt)
+	v1.Post("/guides/:slug/steps/:n/quiz/questions", quizzes.AddQuestion)
+	v1.Get("/guides/:slug/steps/:n/quiz/questions/:id", quizzes.ShowQuestion)
+	v1.Patch("/guides/:slug/steps/:n/quiz/questions/:id", quizzes.UpdateQuestion)
+	v1.Delete("/guides/:slug/steps/:n/quiz/questions/:id", quizzes.DeleteQuestion)
+	progress := &Progress{Guides: guides, Steps: m.Steps, Progress: m.Progress, Quizzes: m.Quizzes, Certificates: m.Certificates}
+	v1.Get("/guides/:slug/progress", progress.Show)
+	v1.Put("/guides/:slug/steps/:n/completion", progress.Complete)
+	v1.Delete("/guides/:slug/steps/:n/completion", progress.Uncomplete)
+	notes := &Notes{Guides: guides, Steps: m.Steps, Notes: m.Notes}
+	v1.Get("/notes", notes.List)
+	v1.Get("/guides/:slug/steps/:n/note", notes.Show)
+	v1.Put("/guides/:slug/steps/:n/note", notes.Put)
+	v1.Delete("/guides/:slug/steps/:n/note", notes.Delete)
+	learning := &Learning{Learning: m.Learning, Certificates: m.Certificates}
+	v1.Get("/me/learning", learning.Show)
+
+	// Admin: accounts, with the admin page's rules and audit events.
+	users := &Users{Users: m.Users, Audit: m.Audit}
+	v1.Get("/users", admin, users.List)
+	v1.Get("/users/:id", admin, users.Show)
+	v1.Patch("/users/:id", admin, users.Update)
+
+	// Webhooks (webhooks.go): the caller's own subscriptions, with the
+	// account page's rules and audit events.
+	webhooks := &Webhooks{Store: m.Webhooks, Audit: m.Audit}
+	v1.Get("/webhooks", webhooks.List)
+	v1.Post("/webhooks", webhooks.Create)
+	v1.Get("/webhooks/:id", webhooks.Show)
+	v1.Delete("/webhooks/:id", webhooks.Delete)
+	v1.Get("/webhooks/:id/deliveries", webhooks.Deliveries)
+	v1.Post("/webhooks/:id/test", webhooks.SendTest)
+}

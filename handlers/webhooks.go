@@ -1,0 +1,186 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"stepwise/models"
+	"stepwise/views/pages"
+)
+
+// webhookStore is what the webhook pages need from the models.
+type webhookStore interface {
+	ForUser(ctx context.Context, userID int64) ([]models.Webhook, error)
+	ByID(ctx context.Context, userID, id int64) (models.Webhook, error)
+	Create(ctx context.Context, userID int64, in models.NewWebhook) (models.Webhook, string, error)
+	Delete(ctx context.Context, userID, id int64) error
+	SendTest(ctx context.Context, hook models.Webhook) error
+	Deliveries(ctx context.Context, webhookID, before int64, limit int) ([]models.WebhookDelivery, bool, error)
+}
+
+// deliveriesPerPage is how many deliveries a webhook's page lists at once.
+const deliveriesPerPage = 25
+
+// Webhooks serves an author's or admin's webhook subscriptions: the list
+// with the create form, one subscription's deliveries, a test event and
+// deleting. A user sees and changes their own subscriptions only.
+type Webhooks struct {
+	Store webhookStore
+	Audit auditLog
+	viewer
+}
+
+// Index lists the user's webhooks and the form to add one.
+func (h *Webhooks) Index(c *fiber.Ctx) error {
+	if err := allow(c, models.ManageWebhooks, nil); err != nil {
+		return err
+	}
+	return h.index(c, fiber.StatusOK, pages.WebhookForm{}, webhookNotices[c.Query("done")])
+}
+
+// webhookNotices are the confirmations ?done= may ask for.
+var webhookNotices = map[string]string{
+	"deleted": "The webhook was deleted.",
+	"test":    "A test event was queued; it appears below once it was sent.",
+}
+
+func (h *Webhooks) index(c *fiber.Ctx, status int, form pages.WebhookForm, notice string) error {
+	list, err := h.Store.ForUser(c.UserContext(), CurrentUser(c).ID)
+	if err != nil {
+		return err
+	}
+	u := CurrentUser(c)
+	var events []string
+	for _, ev := range models.WebhookEvents {
+		if models.Can(u, models.SubscribeEvent, ev) {
+			events = append(events, ev)
+		}
+	}
+	return render(c, status, pages.Webhooks(h.page(c, "Webhooks", true), pages.WebhooksData{
+		Webhooks: list, Form: form, Events: events, Notice: notice,
+	}))
+}
+
+// Create adds a webhook and shows its signing secret, once.
+func (h *Webhooks) Create(c *fiber.Ctx) error {
+	u := CurrentUser(c)
+	if err := allow(c, models.ManageWebhooks, nil); err != nil {
+		return err
+	}
+	in := models.NewWebhook{URL: c.FormValue("url")}
+	for _, v := range c.Request().PostArgs().PeekMulti("events") {
+		in.Events = append(in.Events, string(v))
+	}
+	form := pages.WebhookForm{URL: in.URL, Events: in.Events, Errors: in.Validate(u)}
+	if form.Errors.Any() {
+		return h.index(c, fiber.StatusUnprocessableEntity, form, "")
+	}
+	hook, secret, err := h.Store.Create(c.UserContext(), u.ID, in)
+	if errors.Is(err, models.ErrTooManyWebhooks) {
+		form.Errors.Add("url", fmt.Sprintf("You have %d webhooks already; delete one first.", models.WebhooksPerUser))
+		return h.index(c, fiber.StatusUnprocessableEntity, form, "")
+	}
+	if err != nil {
+		return err
+	}
+	// The detail names the host only: a URL's path or query may hold the
+	// receiver's own token.
+	detail := fmt.Sprintf("webhook %d to %s for %s", hook.ID, webhookHost(hook.URL), hook.EventList)
+	if err := record(c, h.Audit, models.EventWebhookCreated, u.ID, u.ID, detail); err != nil {
+		return err
+	}
+	err = h.show(c, fiber.StatusCreated, hook, secret, "", "")
+	// The page holds the secret: no cache may keep it (set after render,
+	// which sets its own Cache-Control).
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return err
+}
+
+func webhookHost(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Host
+	}
+	return "?"
+}
+
+// webhook loads the webhook in the URL: learners are forbidden the pages,
+// and another user's webhook is not found.
+func (h *Webhooks) webhook(c *fiber.Ctx) (models.Webhook, error) {
+	if err := allow(c, models.ManageWebhooks, nil); err != nil {
+		return models.Webhook{}, err
+	}
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return models.Webhook{}, models.ErrNotFound
+	}
+	hook, err := h.Store.ByID(c.UserContext(), CurrentUser(c).ID, id)
+	if err != nil {
+		return hook, err
+	}
+	return hook, allow(c, models.ManageWebhooks, hook)
+}
+
+// Show lists one webhook's deliveries, newest first; ?before= pages on.
+func (h *Webhooks) Show(c *fiber.Ctx) error {
+	hook, err := h.webhook(c)
+	if err != nil {
+		return err
+	}
+	return h.show(c, fiber.StatusOK, hook, "", webhookNotices[c.Query("done")], "")
+}
+
+func (h *Webhooks) show(c *fiber.Ctx, status int, hook models.Webhook, secret, notice, deleteErr string) error {
+	before, err := strconv.ParseInt(c.Query("before"), 10, 64)
+	if err != nil || before < 0 {
+		before = 0
+	}
+	list, more, err := h.Store.Deliveries(c.UserContext(), hook.ID, before, deliveriesPerPage)
+	if err != nil {
+		return err
+	}
+	d := pages.WebhookData{
+		Webhook: hook, Secret: secret, Deliveries: list, Notice: notice, DeleteError: deleteErr, Paged: before > 0,
+	}
+	if more {
+		d.Before = list[len(list)-1].ID
+	}
+	return render(c, status, pages.WebhookPage(h.page(c, "Webhook", true), d))
+}
+
+// SendTest queues a webhook.test delivery.
+func (h *Webhooks) SendTest(c *fiber.Ctx) error {
+	hook, err := h.webhook(c)
+	if err != nil {
+		return err
+	}
+	if err := h.Store.SendTest(c.UserContext(), hook); err != nil {
+		return err
+	}
+	return redirect(c, fmt.Sprintf("/account/webhooks/%d?done=test", hook.ID))
+}
+
+// Delete removes the webhook and its deliveries once the user ticked the
+// confirmation.
+func (h *Webhooks) Delete(c *fiber.Ctx) error {
+	hook, err := h.webhook(c)
+	if err != nil {
+		return err
+	}
+	if c.FormValue("confirm") != "yes" {
+		return h.show(c, fiber.StatusUnprocessableEntity, hook, "", "", "Tick the box to confirm that deliveries should stop.")
+	}
+	u := CurrentUser(c)
+	if err := h.Store.Delete(c.UserContext(), u.ID, hook.ID); err != nil {
+		return err
+	}
+	detail := fmt.Sprintf("webhook %d to %s", hook.ID, webhookHost(hook.URL))
+	if err := record(c, h.Audit, models.EventWebhookDeleted, u.ID, u.ID, detail); err != nil {
+		return err
+	}
+	return redirect(c, "/account/webhooks?done=deleted")
+}
