@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 )
@@ -110,4 +111,18 @@ func env(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// envInt is env for a number; a value that is not one is reported by the
+// flag's own check (it becomes -1, below every minimum).
+func envInt(key string, def int) int {
+	v, ok := os.LookupEnv(key)
+	if !ok {
+		return def
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		return -1
+	}
+	return n
 }

@@ -11,6 +11,7 @@ import (
 
 	"stepwise"
 	"stepwise/handlers"
+	"stepwise/handlers/api"
 	"stepwise/handlers/webhook"
 	"stepwise/models"
 )
@@ -31,12 +32,17 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	secure := fs.Bool("secure-cookies", env("STEPWISE_SECURE_COOKIES", "false") == "true",
 		"mark the session cookie Secure (and name it __Host-…) even on requests that arrive as plain HTTP; "+
 			"HTTPS requests get that anyway (env STEPWISE_SECURE_COOKIES)")
+	apiRate := fs.Int("api-rate-limit", envInt("STEPWISE_API_RATE_LIMIT", api.DefaultRateLimit.Requests),
+		"requests a minute each API token may make (env STEPWISE_API_RATE_LIMIT)")
 	var tf transportFlags
 	tf.register(fs)
 	var mf mailFlags // mail.go
 	mf.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *apiRate < 1 {
+		return fmt.Errorf("-api-rate-limit must be at least 1, not %d", *apiRate)
 	}
 	log, err := cfg.logger(stderr)
 	if err != nil {
@@ -90,6 +96,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		TrustedProxies: tr.proxies,
 		Mailer:         mailer,
 		BaseURL:        base,
+		APIRateLimit:   models.RateLimit{Requests: *apiRate, Window: time.Minute},
 	})
 
 	ln, scheme, err := tr.listen()
