@@ -3,6 +3,7 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"stepwise/handlers/api"
 	"stepwise/handlers/mail"
 	"stepwise/models"
 )
@@ -24,9 +25,23 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	app.Get("/readyz", health.Ready)
 	app.Get("/static/*", d.Assets.Serve)
 
+	// Uploaded images (files and rows) and guide archives, one store for
+	// the pages and the API alike, so what one uploads the other serves.
+	imageFiles := d.ImageStore
+	if imageFiles == nil {
+		imageFiles = models.NewMemStore()
+	}
+	images := models.NewImages(d.DB, imageFiles)
+
+	// The JSON API (package api) authenticates with tokens, never with
+	// the session cookie, so it comes before the session middleware.
+	api.Register(app, api.Deps{Models: d.Models, RateLimit: d.APIRateLimit, Images: imageFiles, Library: images})
+
 	// Two-factor pages show secrets (the key, recovery codes): no-store,
 	// set outside the session middleware so nothing replaces it.
 	app.Use("/account/two-factor", noStore)
+	// So is the page that shows a new API token.
+	app.Use("/account/tokens", noStore)
 
 	// Pages: session, CSRF check on unsafe methods, the signed-in user.
 	app.Use(sessions(d.Sessions), csrf(d.Sessions), loadUser(d.Sessions, d.Models.Sessions))
@@ -168,11 +183,6 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	app.Post("/author/guides/:slug/authors/:id/remove", requireUser, author.RemoveCoAuthor)
 
 	// Images, and guides as zip archives (guide_images.go, guide_archive.go).
-	imageFiles := d.ImageStore
-	if imageFiles == nil {
-		imageFiles = models.NewMemStore()
-	}
-	images := models.NewImages(d.DB, imageFiles)
 	guideImages := &GuideImages{Guides: d.Models.Guides, Images: images, Files: imageFiles, viewer: v}
 	app.Get("/images/:file", guideImages.Serve)
 	app.Get("/author/guides/:slug/images", requireUser, guideImages.Index)
@@ -196,6 +206,15 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	adminSettings := &AdminSettings{Settings: d.Models.Settings, Audit: d.Models.Audit, viewer: v}
 	app.Get("/admin/settings", requireUser, adminSettings.Show)
 	app.Post("/admin/settings", requireUser, adminSettings.Save)
+
+	// Personal access tokens for the JSON API (account_tokens.go), and the
+	// API's reference, rendered from its OpenAPI document (api_docs.go).
+	tokens := &AccountTokens{Tokens: d.Models.APITokens, Audit: d.Models.Audit, viewer: v}
+	app.Get("/account/tokens", requireUser, tokens.Index)
+	app.Post("/account/tokens", requireUser, tokens.Create)
+	app.Post("/account/tokens/:id/revoke", requireUser, tokens.Revoke)
+	apiDocs := &APIDocs{viewer: v}
+	app.Get("/api/docs", apiDocs.Show)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

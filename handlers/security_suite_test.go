@@ -68,6 +68,9 @@ var hostileForms = []formCase{
 	// Webhooks and settings (one webhook's page: webhooks_test.go).
 	{"/account/webhooks", []string{"url", "events"}, "admin"},
 	{"/admin/settings", []string{"private_webhook_targets"}, "admin"},
+	// API tokens (account_tokens.go).
+	{"/account/tokens", []string{"name", "scopes", "expires"}, "user"},
+	{"/account/tokens", []string{"name", "scopes", "expires"}, "admin"},
 }
 
 // hostileQueries lists GET pages with the parameters they read.
@@ -99,6 +102,7 @@ var hostileQueries = []struct {
 	{"/notes", []string{"page"}, "user"},
 	{"/account/webhooks", []string{"done"}, "admin"},
 	{"/admin/settings", []string{"done"}, "admin"},
+	{"/account/tokens", []string{"done"}, "user"},
 }
 
 // hostilePaths are path parameters with hostile values.
@@ -212,7 +216,24 @@ func TestSecuritySuite(t *testing.T) {
 			if r.Method != http.MethodPost && r.Method != http.MethodPut && r.Method != http.MethodPatch && r.Method != http.MethodDelete {
 				continue
 			}
-			path := strings.NewReplacer(":slug", guidesSlug, ":n", "2", ":id", itoa(victim.ID)).Replace(r.Path)
+			path := strings.NewReplacer(":slug", guidesSlug, ":n", "2", ":id", itoa(victim.ID), ":code", "x").Replace(r.Path)
+			if strings.HasPrefix(path, "/api/v1/") {
+				// The API never reads the session cookie, so a page
+				// cannot forge a call with it: a signed-in browser's
+				// request, even with a real CSRF token, is 401. The one
+				// route without a token (creating one with a password)
+				// takes only JSON, which a cross-site form cannot send.
+				req, _ := http.NewRequest(r.Method, srv.URL+path, strings.NewReader(url.Values{"csrf_token": {admin.csrf("/account")}}.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				want := http.StatusUnauthorized
+				if path == "/api/v1/tokens" && r.Method == http.MethodPost {
+					want = http.StatusUnsupportedMediaType
+				}
+				if got := admin.do(req).StatusCode; got != want {
+					t.Errorf("%s %s with the session cookie: got %d, want %d", r.Method, path, got, want)
+				}
+				continue
+			}
 			for name, tok := range map[string]string{"missing": "", "forged": "forged-token"} {
 				form := url.Values{}
 				if tok != "" {

@@ -19,7 +19,7 @@ type webhookStore interface {
 	ByID(ctx context.Context, userID, id int64) (models.Webhook, error)
 	Create(ctx context.Context, userID int64, in models.NewWebhook) (models.Webhook, string, error)
 	Delete(ctx context.Context, userID, id int64) error
-	SendTest(ctx context.Context, hook models.Webhook) error
+	SendTest(ctx context.Context, hook models.Webhook) (models.WebhookDelivery, error)
 	Deliveries(ctx context.Context, webhookID, before int64, limit int) ([]models.WebhookDelivery, bool, error)
 }
 
@@ -158,7 +158,7 @@ func (h *Webhooks) SendTest(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Store.SendTest(c.UserContext(), hook); err != nil {
+	if _, err := h.Store.SendTest(c.UserContext(), hook); err != nil {
 		return err
 	}
 	return redirect(c, fmt.Sprintf("/account/webhooks/%d?done=test", hook.ID))

@@ -68,6 +68,20 @@ type UserExport struct {
 	Certificates []Certificate `json:"certificates"`
 	// QuizAnswers are the user's answers to checkpoint quizzes.
 	QuizAnswers []ExportedQuizAnswer `json:"quiz_answers"`
+	// APITokens are the user's personal access tokens, revoked ones too:
+	// what they were called and could do, never their hashes.
+	APITokens []ExportedAPIToken `json:"api_tokens"`
+}
+
+// ExportedAPIToken is a personal access token in the data export.
+type ExportedAPIToken struct {
+	Name       string     `db:"name" json:"name"`
+	Prefix     string     `db:"prefix" json:"prefix"`
+	Scopes     string     `db:"scopes" json:"scopes"`
+	CreatedAt  time.Time  `db:"created_at" json:"created_at"`
+	LastUsedAt *time.Time `db:"last_used_at" json:"last_used_at"`
+	ExpiresAt  *time.Time `db:"expires_at" json:"expires_at"`
+	RevokedAt  *time.Time `db:"revoked_at" json:"revoked_at"`
 }
 
 // ExportedProgress is one completed step.
@@ -113,6 +127,15 @@ func (u *Users) Export(ctx context.Context, id int64) (UserExport, error) {
 	}
 	if out.QuizAnswers, err = (&Quizzes{db: u.db}).Export(ctx, id); err != nil {
 		return out, err
+	}
+	err = u.db.Select(ctx, &out.APITokens, `
+		SELECT name, prefix, scopes, created_at, last_used_at, expires_at, revoked_at
+		FROM api_tokens WHERE user_id = ? ORDER BY created_at, id`, id)
+	if err != nil {
+		return out, fmt.Errorf("export api tokens: %w", err)
+	}
+	if out.APITokens == nil {
+		out.APITokens = []ExportedAPIToken{}
 	}
 	if out.Progress == nil {
 		out.Progress = []ExportedProgress{}

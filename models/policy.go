@@ -33,6 +33,9 @@ const (
 	// ManageCoAuthors: add and remove a guide's co-authors (resource:
 	// Editable). Its owner may, and admins.
 	ManageCoAuthors Action = "guide.coauthors"
+	// DeleteGuide: delete a guide for good (resource: Editable). Its owner
+	// may, and admins; not co-authors, who did not start it.
+	DeleteGuide Action = "guide.delete"
 	// ManageWebhooks: the webhooks pages (resource: nil for the list and
 	// the create form, or a Webhook, which only its owner manages).
 	// Authors and admins may.
@@ -102,6 +105,9 @@ func Can(u *User, a Action, res any) bool {
 			return false
 		}
 		return u.IsAdmin() || e.Guide.AuthorID != nil && *e.Guide.AuthorID == u.ID
+	case DeleteGuide:
+		e, ok := res.(Editable)
+		return ok && Can(u, ManageCoAuthors, e)
 	case ManageWebhooks:
 		if u == nil || u.Role != RoleAuthor && u.Role != RoleAdmin {
 			return false

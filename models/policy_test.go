@@ -53,6 +53,12 @@ func TestCan(t *testing.T) {
 		{"admin edits any guide", admin, models.EditGuide, models.Editable{Guide: models.Guide{AuthorID: &author.ID}}, true},
 		{"author edits the built-in guide", author, models.EditGuide, models.Editable{Guide: models.Guide{}}, false},
 		{"visitor edits", nil, models.EditGuide, models.Editable{Guide: models.Guide{AuthorID: &author.ID}}, false},
+		{"owner deletes own guide", author, models.DeleteGuide, models.Editable{Guide: models.Guide{AuthorID: &author.ID}}, true},
+		{"co-author deletes", other, models.DeleteGuide, models.Editable{Guide: models.Guide{AuthorID: &author.ID}, CoAuthor: true}, false},
+		{"admin deletes any guide", admin, models.DeleteGuide, models.Editable{Guide: models.Guide{AuthorID: &author.ID}}, true},
+		{"author deletes the built-in guide", author, models.DeleteGuide, models.Editable{Guide: models.Guide{}}, false},
+		{"visitor deletes", nil, models.DeleteGuide, models.Editable{Guide: models.Guide{AuthorID: &author.ID}}, false},
+		{"delete with a wrong resource", admin, models.DeleteGuide, models.Guide{}, false},
 		{"wrong resource type", learner, models.TrackProgress, "guide", false},
 	}
 	for _, tc := range cases {

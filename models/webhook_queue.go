@@ -132,7 +132,7 @@ func (w *Webhooks) Enqueue(ctx context.Context, ev WebhookEvent) error {
 				return fmt.Errorf("webhook payload: %w", err)
 			}
 		}
-		if err := w.insertDelivery(ctx, s.ID, ev.Name, payload, at); err != nil {
+		if _, err := w.insertDelivery(ctx, s.ID, ev.Name, payload, at); err != nil {
 			return err
 		}
 	}
@@ -142,28 +142,31 @@ func (w *Webhooks) Enqueue(ctx context.Context, ev WebhookEvent) error {
 	return nil
 }
 
-func (w *Webhooks) insertDelivery(ctx context.Context, webhookID int64, event string, payload []byte, at time.Time) error {
-	_, err := w.db.Exec(ctx, `
+func (w *Webhooks) insertDelivery(ctx context.Context, webhookID int64, event string, payload []byte, at time.Time) (WebhookDelivery, error) {
+	var d WebhookDelivery
+	err := w.db.GetWrite(ctx, &d, `
 		INSERT INTO webhook_deliveries (webhook_id, event, payload, status, next_attempt_at, created_at)
-		VALUES (?, ?, ?, 'pending', ?, ?)`, webhookID, event, string(payload), at, at)
+		VALUES (?, ?, ?, 'pending', ?, ?)
+		RETURNING `+deliveryColumns, webhookID, event, string(payload), at, at)
 	if err != nil {
-		return fmt.Errorf("queue webhook delivery: %w", err)
+		return d, fmt.Errorf("queue webhook delivery: %w", err)
 	}
-	return nil
+	return d, nil
 }
 
 // SendTest queues a webhook.test event for hook, after anything already
-// queued for it.
-func (w *Webhooks) SendTest(ctx context.Context, hook Webhook) error {
+// queued for it, and returns the delivery.
+func (w *Webhooks) SendTest(ctx context.Context, hook Webhook) (WebhookDelivery, error) {
 	payload, err := json.Marshal(map[string]any{"webhook_id": hook.ID, "message": "This is a test event from Stepwise."})
 	if err != nil {
-		return err
+		return WebhookDelivery{}, err
 	}
-	if err := w.insertDelivery(ctx, hook.ID, EventWebhookTest, payload, w.now()); err != nil {
-		return err
+	d, err := w.insertDelivery(ctx, hook.ID, EventWebhookTest, payload, w.now())
+	if err != nil {
+		return d, err
 	}
 	w.poke()
-	return nil
+	return d, nil
 }
 
 // Deliveries returns a page of hook's deliveries, newest first, with ids

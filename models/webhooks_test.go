@@ -133,7 +133,7 @@ func TestWebhookCreateSealsTheSecretAndOwnerOnlySeesIt(t *testing.T) {
 		t.Errorf("another user's Delete: got %v, want ErrNotFound", err)
 	}
 	// The database holds the secret sealed, and the worker gets it back.
-	if err := m.Webhooks.SendTest(ctx, hook); err != nil {
+	if _, err := m.Webhooks.SendTest(ctx, hook); err != nil {
 		t.Fatal(err)
 	}
 	claimed, err := m.Webhooks.Claim(ctx, 10)
@@ -319,7 +319,7 @@ func TestWebhookRetriesThenGivesUpAfterADay(t *testing.T) {
 	m.Webhooks.SetClock(c.now)
 	admin := userWithRole(t, m, "admin@example.com", models.RoleAdmin)
 	hook := subscribe(t, m, admin, models.EventUserCreated)
-	if err := m.Webhooks.SendTest(ctx, hook); err != nil {
+	if _, err := m.Webhooks.SendTest(ctx, hook); err != nil {
 		t.Fatal(err)
 	}
 	first := c.t
@@ -432,7 +432,7 @@ func TestWebhookDeliveriesPages(t *testing.T) {
 	admin := userWithRole(t, m, "admin@example.com", models.RoleAdmin)
 	hook := subscribe(t, m, admin, models.EventUserCreated)
 	for range 5 {
-		if err := m.Webhooks.SendTest(ctx, hook); err != nil {
+		if _, err := m.Webhooks.SendTest(ctx, hook); err != nil {
 			t.Fatal(err)
 		}
 	}

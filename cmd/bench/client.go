@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -23,6 +24,7 @@ type session struct {
 	cookie      string // value of the stepwise_session cookie
 	csrf        string
 	displayName string // the user's name, as the database has it
+	token       string // a personal access token for the API workloads
 }
 
 // newClient is a client that reports redirects instead of following them
@@ -84,6 +86,27 @@ func login(ctx context.Context, base, email, password string) (session, error) {
 		return session{}, fmt.Errorf("no %s cookie after logging in", sessionCookie)
 	}
 	return s, nil
+}
+
+// apiToken creates a read+write personal access token with the password,
+// as the README's walk-through does.
+func apiToken(ctx context.Context, base, email, password string) (string, error) {
+	body, err := json.Marshal(map[string]any{"email": email, "password": password, "name": "benchmark", "scopes": []string{"read", "write"}})
+	if err != nil {
+		return "", err
+	}
+	status, page, err := fetch(ctx, newClient(nil), http.MethodPost, base+"/api/v1/tokens",
+		map[string]string{"Content-Type": "application/json"}, bytes.NewReader(body))
+	if err != nil || status != http.StatusCreated {
+		return "", fmt.Errorf("POST /api/v1/tokens: status %d (want 201), %v: %s", status, err, snippet(page))
+	}
+	var tok struct {
+		Token string `json:"token"`
+	}
+	if err := json.Unmarshal(page, &tok); err != nil || tok.Token == "" {
+		return "", fmt.Errorf("POST /api/v1/tokens: no token in %s (%v)", snippet(page), err)
+	}
+	return tok.Token, nil
 }
 
 // csrfInput returns the value of the page's hidden csrf_token input.

@@ -144,6 +144,9 @@ func (b *bench) measure(ctx context.Context, dbPath string, rep *report) error {
 	if sess.displayName, err = b.check.displayName(benchEmail); err != nil {
 		return err
 	}
+	if sess.token, err = apiToken(ctx, b.srv.base, benchEmail, benchPassword); err != nil {
+		return err
+	}
 
 	workloads := defineWorkloads(sess)
 	for _, w := range workloads {

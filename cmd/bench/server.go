@@ -55,7 +55,10 @@ func startServer(ctx context.Context, bin, dbPath, logPath string) (*server, err
 	defer logFile.Close() // the child has its own descriptor
 	// Not CommandContext: the server must get SIGTERM and drain, not be
 	// killed, when the benchmark ends.
-	cmd := exec.Command(bin, "serve", "-addr", addr, "-database", dbPath, "-log-level", "warn") // #nosec G204 -- the binary under test
+	// The API workloads make far more than a token's default allowance;
+	// every request is still counted (a write), only never refused.
+	cmd := exec.Command(bin, "serve", "-addr", addr, "-database", dbPath, "-log-level", "warn", // #nosec G204 -- the binary under test
+		"-api-rate-limit", "1000000000")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	s := &server{cmd: cmd, base: "http://" + addr, logPath: logPath, exited: make(chan struct{})}
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -24,7 +25,10 @@ type workload struct {
 	check     func(page []byte) error
 }
 
-// defineWorkloads returns the three workloads of the benchmark.
+// defineWorkloads returns the workloads of the benchmark: the three the
+// product's targets name, then the same reads and writes over the JSON API
+// with a personal access token (authentication, rate counting and JSON
+// instead of a session and HTML).
 func defineWorkloads(s session) []workload {
 	cookie := sessionCookie + "=" + s.cookie
 	empty := ""
@@ -47,6 +51,20 @@ func defineWorkloads(s session) []workload {
 			key: "home", name: "W3 home page, anonymous",
 			method: http.MethodGet, path: "/",
 			check: checkHome,
+		},
+		{
+			key: "api-step", name: "W4 API: a step, with a token",
+			method: http.MethodGet, path: "/api/v1/guides/demo-guide-1/steps/3",
+			headers: map[string]string{"Authorization": "Bearer " + s.token},
+			check:   checkAPIStep,
+		},
+		{
+			// PUT is idempotent: after the first request every one finds
+			// the step done and changes nothing, as a syncing script would.
+			key: "api-complete", name: "W5 API: mark a step complete",
+			method: http.MethodPut, path: "/api/v1/guides/demo-guide-1/steps/5/completion",
+			headers: map[string]string{"Authorization": "Bearer " + s.token},
+			check:   checkAPICompletion(5),
 		},
 	}
 }
@@ -121,6 +139,41 @@ func checkToggle(page []byte) error {
 		}
 	}
 	return nil
+}
+
+// checkAPIStep: the step as JSON, with its rendered body.
+func checkAPIStep(page []byte) error {
+	var st struct {
+		Number   int    `json:"number"`
+		BodyHTML string `json:"body_html"`
+	}
+	if err := json.Unmarshal(page, &st); err != nil {
+		return fmt.Errorf("not a step: %w: %s", err, snippet(page))
+	}
+	if st.Number != 3 || len(st.BodyHTML) <= 1000 {
+		return fmt.Errorf("step %d with %d bytes of body, want step 3 with more than 1000", st.Number, len(st.BodyHTML))
+	}
+	return nil
+}
+
+// checkAPICompletion: the guide's progress as JSON, with step n done.
+func checkAPICompletion(n int) func([]byte) error {
+	return func(page []byte) error {
+		var p struct {
+			Total int `json:"total"`
+			Steps []struct {
+				N    int  `json:"n"`
+				Done bool `json:"done"`
+			} `json:"steps"`
+		}
+		if err := json.Unmarshal(page, &p); err != nil {
+			return fmt.Errorf("not progress: %w: %s", err, snippet(page))
+		}
+		if p.Total != benchSteps || len(p.Steps) != benchSteps || !p.Steps[n-1].Done {
+			return fmt.Errorf("progress of %d steps, step %d done: %v; want %d steps with it done", p.Total, n, len(p.Steps) >= n && p.Steps[n-1].Done, benchSteps)
+		}
+		return nil
+	}
 }
 
 // checkHome: the catalogue lists guides.

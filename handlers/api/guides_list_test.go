@@ -102,7 +102,7 @@ func TestListGuides(t *testing.T) {
 	})
 	t.Run("bad parameters", func(t *testing.T) {
 		for _, q := range []string{"limit=0", "limit=101", "limit=x", "cursor=%%%", "cursor=bm9wZQ", "status=secret", "difficulty=hard", "author=me"} {
-			p := reader.get("/api/v1/guides?" + q).want(t, http.StatusBadRequest).Problem(t)
+			p := reader.get("/api/v1/guides?"+q).want(t, http.StatusBadRequest).Problem(t)
 			if len(p.Errors) != 1 || !strings.HasPrefix(q, p.Errors[0].Field) {
 				t.Errorf("%s: errors %+v", q, p.Errors)
 			}
@@ -111,7 +111,7 @@ func TestListGuides(t *testing.T) {
 	t.Run("filters", func(t *testing.T) {
 		count := func(q string) int {
 			var p guidePage
-			reader.get("/api/v1/guides?" + q).want(t, http.StatusOK).JSON(t, &p)
+			reader.get("/api/v1/guides?"+q).want(t, http.StatusOK).JSON(t, &p)
 			return len(p.Items)
 		}
 		if n := count("difficulty=advanced"); n != 2 {

@@ -221,11 +221,23 @@ func (c *caller) do(method, path string, body any) *response {
 	return r
 }
 
-func (c *caller) get(path string) *response             { c.s.t.Helper(); return c.do(http.MethodGet, path, nil) }
-func (c *caller) post(path string, body any) *response  { c.s.t.Helper(); return c.do(http.MethodPost, path, body) }
-func (c *caller) put(path string, body any) *response   { c.s.t.Helper(); return c.do(http.MethodPut, path, body) }
-func (c *caller) patch(path string, body any) *response { c.s.t.Helper(); return c.do(http.MethodPatch, path, body) }
-func (c *caller) delete(path string) *response          { c.s.t.Helper(); return c.do(http.MethodDelete, path, nil) }
+func (c *caller) get(path string) *response { c.s.t.Helper(); return c.do(http.MethodGet, path, nil) }
+func (c *caller) post(path string, body any) *response {
+	c.s.t.Helper()
+	return c.do(http.MethodPost, path, body)
+}
+func (c *caller) put(path string, body any) *response {
+	c.s.t.Helper()
+	return c.do(http.MethodPut, path, body)
+}
+func (c *caller) patch(path string, body any) *response {
+	c.s.t.Helper()
+	return c.do(http.MethodPatch, path, body)
+}
+func (c *caller) delete(path string) *response {
+	c.s.t.Helper()
+	return c.do(http.MethodDelete, path, nil)
+}
 
 // contract is the validator over the app's own OpenAPI document.
 var contract = sync.OnceValues(func() (validator.Validator, error) {

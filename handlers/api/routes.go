@@ -14,6 +14,9 @@ type Deps struct {
 	// Images is the image file store, so deleting a guide can remove the
 	// files no other guide uses; nil leaves them.
 	Images models.ImageStore
+	// Library is the guides' image rows and zip archives over the same
+	// files (images.go, archives.go).
+	Library *models.Images
 }
 
 // Register installs every /api/v1 route on app. It runs before the
@@ -78,6 +81,36 @@ func Register(app *fiber.App, d Deps) {
 	v1.Delete("/guides/:slug/steps/:n/note", notes.Delete)
 	learning := &Learning{Learning: m.Learning, Certificates: m.Certificates}
 	v1.Get("/me/learning", learning.Show)
+
+	// The rest of an author's pages: co-authors, revisions, quiz
+	// statistics, images and zip archives (coauthors.go, revisions.go,
+	// quiz_stats.go, images.go, archives.go), with the pages' rules.
+	coAuthors := &CoAuthors{Guides: guides, Store: m.Authoring}
+	v1.Get("/guides/:slug/authors", coAuthors.List)
+	v1.Post("/guides/:slug/authors", coAuthors.Add)
+	v1.Get("/guides/:slug/authors/:id", coAuthors.Show)
+	v1.Delete("/guides/:slug/authors/:id", coAuthors.Remove)
+	revisions := &Revisions{Steps: steps, Store: m.Authoring}
+	v1.Get("/guides/:slug/steps/:n/revisions", revisions.List)
+	v1.Get("/guides/:slug/steps/:n/revisions/:id", revisions.Show)
+	v1.Post("/guides/:slug/steps/:n/revisions/:id/restore", revisions.Restore)
+	quizStats := &QuizStats{Guides: guides, Quizzes: m.Quizzes}
+	v1.Get("/guides/:slug/quiz-stats", quizStats.Show)
+	images := &Images{Guides: guides, Images: d.Library}
+	v1.Get("/guides/:slug/images", images.List)
+	v1.Post("/guides/:slug/images", images.Upload)
+	v1.Get("/guides/:slug/images/:id", images.Show)
+	v1.Delete("/guides/:slug/images/:id", images.Delete)
+	archives := &Archives{Guides: guides, Archives: d.Library}
+	v1.Get("/guides/:slug/export", archives.Export)
+	v1.Post("/guides/import", archives.Import)
+
+	// Certificates anyone may verify (certificates.go), and the caller's
+	// own data download, audited like the account page's (export.go).
+	certificates := &Certificates{Certificates: m.Certificates}
+	v1.Get("/certificates/:code", certificates.Show)
+	export := &Export{Users: m.Users, Audit: m.Audit}
+	v1.Get("/me/export", export.Show)
 
 	// Admin: accounts, with the admin page's rules and audit events.
 	users := &Users{Users: m.Users, Audit: m.Audit}

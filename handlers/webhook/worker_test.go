@@ -172,7 +172,7 @@ func TestWorkerRefusesPrivateTargetsByDefault(t *testing.T) {
 	defer srv.Close()
 	for _, url := range []string{srv.URL, strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)} {
 		f := newFixture(t, url, false)
-		if err := f.m.Webhooks.SendTest(context.Background(), f.hook); err != nil {
+		if _, err := f.m.Webhooks.SendTest(context.Background(), f.hook); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.worker.DeliverDue(context.Background()); err != nil {
@@ -196,7 +196,7 @@ func TestWorkerDoesNotFollowRedirects(t *testing.T) {
 	redirector := httptest.NewServer(http.RedirectHandler(target.URL, http.StatusFound))
 	defer redirector.Close()
 	f := newFixture(t, redirector.URL, true)
-	if err := f.m.Webhooks.SendTest(context.Background(), f.hook); err != nil {
+	if _, err := f.m.Webhooks.SendTest(context.Background(), f.hook); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.worker.DeliverDue(context.Background()); err != nil {
@@ -222,7 +222,7 @@ func TestWorkerRunDeliversAndStops(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan struct{})
 	go func() { f.worker.Run(ctx); close(stopped) }()
-	if err := f.m.Webhooks.SendTest(context.Background(), f.hook); err != nil {
+	if _, err := f.m.Webhooks.SendTest(context.Background(), f.hook); err != nil {
 		t.Fatal(err)
 	}
 	select {

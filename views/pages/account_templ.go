@@ -129,13 +129,17 @@ func Account(p views.Page, d AccountData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<section class=\"card account__section\" aria-labelledby=\"tokens-title\" data-testid=\"account-tokens\"><h2 id=\"tokens-title\">Access tokens</h2><p>Let scripts and other systems use the <a href=\"/api/docs\">Stepwise API</a> as you. <a href=\"/account/tokens\">Manage access tokens</a></p></section>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
 			if models.Can(&d.User, models.ManageWebhooks, nil) {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<section class=\"card account__section\" aria-labelledby=\"webhooks-title\" data-testid=\"account-webhooks\"><h2 id=\"webhooks-title\">Webhooks</h2><p>Have Stepwise post to your systems when learners progress or guides are published. <a href=\"/account/webhooks\">Manage webhooks</a></p></section>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<section class=\"card account__section\" aria-labelledby=\"webhooks-title\" data-testid=\"account-webhooks\"><h2 id=\"webhooks-title\">Webhooks</h2><p>Have Stepwise post to your systems when learners progress or guides are published. <a href=\"/account/webhooks\">Manage webhooks</a></p></section>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "</div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "</div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -1,0 +1,275 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"stepwise/models"
+)
+
+// stepLinks lists a guide's steps in order, without bodies.
+type stepLinks interface {
+	List(ctx context.Context, guideID int64) ([]models.StepLink, error)
+}
+
+// Steps serves /api/v1/guides/{slug}/steps. A step is visible exactly
+// when its guide is (guides.go), and changed by those who may edit it.
+type Steps struct {
+	Guides *Guides
+}
+
+// Step is a step as the API shows it. BodyMarkdown and Version are only
+// shown to the guide's editors, like the step editor.
+type Step struct {
+	ID           int64   `json:"id"`
+	Guide        string  `json:"guide"`
+	Number       int     `json:"number"`
+	Title        string  `json:"title"`
+	BodyHTML     string  `json:"body_html"`
+	BodyMarkdown *string `json:"body_markdown,omitempty"`
+	Version      *int    `json:"version,omitempty"`
+	URL          string  `json:"url"`
+}
+
+// StepSummary is a step in a list: no body.
+type StepSummary struct {
+	ID     int64  `json:"id"`
+	Number int    `json:"number"`
+	Title  string `json:"title"`
+	URL    string `json:"url"`
+}
+
+func stepURL(slug string, n int) string { return "/guides/" + slug + "/steps/" + strconv.Itoa(n) }
+
+func stepOf(r models.GuideRecord, s models.EditStep, u *models.User) Step {
+	out := Step{ID: s.ID, Guide: r.Slug, Number: s.Position, Title: s.Title, BodyHTML: s.BodyHTML,
+		URL: stepURL(r.Slug, s.Position)}
+	if models.Can(u, models.EditGuide, r.Editable()) {
+		md, v := s.BodyMD, s.Version
+		out.BodyMarkdown, out.Version = &md, &v
+	}
+	return out
+}
+
+func summariesOf(slug string, links []models.StepLink) []StepSummary {
+	out := make([]StepSummary, len(links))
+	for i, l := range links {
+		out[i] = StepSummary{ID: l.ID, Number: l.Position, Title: l.Title, URL: stepURL(slug, l.Position)}
+	}
+	return out
+}
+
+// List answers GET /api/v1/guides/{slug}/steps: the steps in order, in
+// pages keyed by number.
+func (h *Steps) List(c *fiber.Ctx) error {
+	r, err := h.Guides.visible(c)
+	if err != nil {
+		return err
+	}
+	after, limit, err := page(c)
+	if err != nil {
+		return err
+	}
+	links, err := h.Guides.Steps.List(c.UserContext(), r.ID)
+	if err != nil {
+		return err
+	}
+	var rest []models.StepLink
+	for _, l := range links {
+		if int64(l.Position) > after && len(rest) <= limit {
+			rest = append(rest, l)
+		}
+	}
+	return send(c, fiber.StatusOK, listOf(c, summariesOf(r.Slug, rest), limit, func(s StepSummary) int64 { return int64(s.Number) }))
+}
+
+// Show answers GET /api/v1/guides/{slug}/steps/{n}.
+func (h *Steps) Show(c *fiber.Ctx) error {
+	r, err := h.Guides.visible(c)
+	if err != nil {
+		return err
+	}
+	s, err := h.step(c, r)
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusOK, stepOf(r, s, caller(c)))
+}
+
+// step loads the step the route's {n} names in the guide; 404 for a
+// number that is not a step.
+func (h *Steps) step(c *fiber.Ctx, r models.GuideRecord) (models.EditStep, error) {
+	n, err := strconv.Atoi(c.Params("n"))
+	if err != nil || n < 1 {
+		return models.EditStep{}, errNotFound
+	}
+	return h.Guides.Store.Step(c.UserContext(), r.ID, n)
+}
+
+// editing loads the guide (which the caller must be allowed to edit) and
+// its step {n}.
+func (h *Steps) editing(c *fiber.Ctx) (models.GuideRecord, models.EditStep, error) {
+	r, err := h.Guides.editable(c)
+	if err != nil {
+		return r, models.EditStep{}, err
+	}
+	s, err := h.step(c, r)
+	return r, s, err
+}
+
+// stepRequest is the body of POST and PATCH on steps; in a PATCH an
+// absent field keeps its value.
+type stepRequest struct {
+	Title        *string `json:"title"`
+	BodyMarkdown *string `json:"body_markdown"`
+}
+
+// form applies the request to base and validates the result with the
+// step editor's rules, naming fields as the JSON does.
+func (in stepRequest) form(base models.StepForm) (models.StepForm, models.FieldErrors) {
+	f := base
+	if in.Title != nil {
+		f.Title = *in.Title
+	}
+	if in.BodyMarkdown != nil {
+		f.Body = *in.BodyMarkdown
+	}
+	f.Title = strings.TrimSpace(f.Title)
+	fe := f.Validate()
+	if msg, ok := fe["body"]; ok {
+		delete(fe, "body")
+		fe.Add("body_markdown", msg)
+	}
+	return f, fe
+}
+
+// Create answers POST /api/v1/guides/{slug}/steps: a step appended to
+// the guide.
+func (h *Steps) Create(c *fiber.Ctx) error {
+	r, err := h.Guides.editable(c)
+	if err != nil {
+		return err
+	}
+	var in stepRequest
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	f, fe := in.form(models.StepForm{})
+	if fe.Any() {
+		return invalid(fe)
+	}
+	u, ctx := caller(c), c.UserContext()
+	n, err := h.Guides.Store.AddStepWritten(ctx, r.ID, f, u.ID, r.PublishedAt != nil)
+	if err != nil {
+		return err
+	}
+	s, err := h.Guides.Store.Step(ctx, r.ID, n)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderLocation, "/api/v1/guides/"+r.Slug+"/steps/"+strconv.Itoa(n))
+	return send(c, fiber.StatusCreated, stepOf(r, s, u))
+}
+
+// Update answers PATCH /api/v1/guides/{slug}/steps/{n} (If-Match
+// required). On a published guide the save keeps a revision, as the
+// browser's does.
+func (h *Steps) Update(c *fiber.Ctx) error {
+	r, s, err := h.editing(c)
+	if err != nil {
+		return err
+	}
+	u, ctx := caller(c), c.UserContext()
+	if err := requireMatch(c, stepOf(r, s, u)); err != nil {
+		return err
+	}
+	var in stepRequest
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	f, fe := in.form(models.StepForm{Title: s.Title, Body: s.BodyMD})
+	if fe.Any() {
+		return invalid(fe)
+	}
+	_, err = h.Guides.Store.SaveStep(ctx, s.ID, s.Version, f, u.ID, r.PublishedAt != nil)
+	if errors.Is(err, models.ErrStale) {
+		return stale()
+	}
+	if err != nil {
+		return err
+	}
+	if s, err = h.Guides.Store.Step(ctx, r.ID, s.Position); err != nil {
+		return err
+	}
+	return send(c, fiber.StatusOK, stepOf(r, s, u))
+}
+
+// Delete answers DELETE /api/v1/guides/{slug}/steps/{n} (If-Match
+// required); the later steps move up one.
+func (h *Steps) Delete(c *fiber.Ctx) error {
+	r, s, err := h.editing(c)
+	if err != nil {
+		return err
+	}
+	if err := requireMatch(c, stepOf(r, s, caller(c))); err != nil {
+		return err
+	}
+	err = h.Guides.Store.DeleteStepChecked(c.UserContext(), r.ID, s.Position, s.ID, s.Version)
+	if errors.Is(err, models.ErrStale) {
+		return stale()
+	}
+	if err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// moveRequest is the body of POST .../steps/{n}/move.
+type moveRequest struct {
+	To *int `json:"to"`
+}
+
+// maxPosition bounds "to"; a larger one would only be clamped to the
+// last step anyway.
+const maxPosition = 100000
+
+// Move answers POST /api/v1/guides/{slug}/steps/{n}/move: the step goes
+// to position "to" (past the end: last), the steps between shift, and the
+// answer is the guide's steps in their new order. If-Match is optional;
+// without it the step at {n} when the request arrives is moved.
+func (h *Steps) Move(c *fiber.Ctx) error {
+	r, s, err := h.editing(c)
+	if err != nil {
+		return err
+	}
+	u, ctx := caller(c), c.UserContext()
+	if err := honourMatch(c, stepOf(r, s, u)); err != nil {
+		return err
+	}
+	var in moveRequest
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	if in.To == nil || *in.To < 1 || *in.To > maxPosition {
+		return invalid(models.FieldErrors{"to": "Give the step's new number, from 1 (a number past the last step moves it to the end)."})
+	}
+	_, err = h.Guides.Store.MoveStepChecked(ctx, r.ID, s.Position, s.ID, *in.To)
+	if errors.Is(err, models.ErrStale) {
+		if c.Get(fiber.HeaderIfMatch) != "" {
+			return stale()
+		}
+		return problem(fiber.StatusConflict, "The guide's steps changed while your request was handled. List them again and retry.")
+	}
+	if err != nil {
+		return err
+	}
+	links, err := h.Guides.Steps.List(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusOK, List[StepSummary]{Items: summariesOf(r.Slug, links)})
+}

@@ -1,0 +1,224 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"stepwise/models"
+)
+
+// webhookStore is what the webhook endpoints need: the browser pages'
+// own model calls.
+type webhookStore interface {
+	ForUser(ctx context.Context, userID int64) ([]models.Webhook, error)
+	ByID(ctx context.Context, userID, id int64) (models.Webhook, error)
+	Create(ctx context.Context, userID int64, in models.NewWebhook) (models.Webhook, string, error)
+	Delete(ctx context.Context, userID, id int64) error
+	SendTest(ctx context.Context, hook models.Webhook) (models.WebhookDelivery, error)
+	Deliveries(ctx context.Context, webhookID, before int64, limit int) ([]models.WebhookDelivery, bool, error)
+}
+
+// Webhooks serves /api/v1/webhooks: an author's or admin's own
+// subscriptions, their deliveries and test events. Learners get 403;
+// another user's webhook is 404.
+type Webhooks struct {
+	Store webhookStore
+	Audit auditLog
+}
+
+// Webhook is a subscription as the API shows it; Secret is only in the
+// answer to its creation.
+type Webhook struct {
+	ID        int64     `json:"id"`
+	URL       string    `json:"url"`
+	Events    []string  `json:"events"`
+	CreatedAt time.Time `json:"created_at"`
+	Secret    string    `json:"secret,omitempty"`
+}
+
+func webhookOf(w models.Webhook) Webhook {
+	return Webhook{ID: w.ID, URL: w.URL, Events: w.Events(), CreatedAt: w.CreatedAt.UTC()}
+}
+
+// Delivery is one queued event and what became of it. NextAttemptAt is
+// set while the delivery is pending.
+type Delivery struct {
+	ID             int64           `json:"id"`
+	Event          string          `json:"event"`
+	Status         string          `json:"status"`
+	Attempts       int             `json:"attempts"`
+	NextAttemptAt  *time.Time      `json:"next_attempt_at"`
+	LastAttemptAt  *time.Time      `json:"last_attempt_at"`
+	LastStatusCode *int            `json:"last_status_code"`
+	LastError      string          `json:"last_error"`
+	CreatedAt      time.Time       `json:"created_at"`
+	DeliveredAt    *time.Time      `json:"delivered_at"`
+	Body           json.RawMessage `json:"body"`
+}
+
+func deliveryOf(d models.WebhookDelivery) Delivery {
+	out := Delivery{
+		ID: d.ID, Event: d.Event, Status: d.Status, Attempts: d.Attempts, LastAttemptAt: utc(d.LastAttemptAt),
+		LastStatusCode: d.LastStatusCode, LastError: d.LastError, CreatedAt: d.CreatedAt.UTC(),
+		DeliveredAt: utc(d.DeliveredAt), Body: d.Body(),
+	}
+	if d.Status == models.DeliveryPending {
+		out.NextAttemptAt = utc(&d.NextAttemptAt)
+	}
+	return out
+}
+
+// webhookRequest is the body of POST /api/v1/webhooks.
+type webhookRequest struct {
+	URL    string   `json:"url"`
+	Events []string `json:"events"`
+}
+
+// List answers GET /api/v1/webhooks: the caller's webhooks, newest first
+// (at most models.WebhooksPerUser, so in one page).
+func (h *Webhooks) List(c *fiber.Ctx) error {
+	if err := allow(c, models.ManageWebhooks, nil); err != nil {
+		return err
+	}
+	list, err := h.Store.ForUser(c.UserContext(), caller(c).ID)
+	if err != nil {
+		return err
+	}
+	items := make([]Webhook, len(list))
+	for i, w := range list {
+		items[i] = webhookOf(w)
+	}
+	return send(c, fiber.StatusOK, List[Webhook]{Items: items})
+}
+
+// Create answers POST /api/v1/webhooks with the new webhook and its
+// signing secret, which is never shown again.
+func (h *Webhooks) Create(c *fiber.Ctx) error {
+	if err := allow(c, models.ManageWebhooks, nil); err != nil {
+		return err
+	}
+	var in webhookRequest
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	u := caller(c)
+	n := models.NewWebhook{URL: in.URL, Events: in.Events}
+	if fe := n.Validate(u); fe.Any() {
+		return invalid(fe)
+	}
+	hook, secret, err := h.Store.Create(c.UserContext(), u.ID, n)
+	if errors.Is(err, models.ErrTooManyWebhooks) {
+		return invalid(models.FieldErrors{"url": fmt.Sprintf("You have %d webhooks already; delete one first.", models.WebhooksPerUser)})
+	}
+	if err != nil {
+		return err
+	}
+	if err := record(c, h.Audit, models.EventWebhookCreated, u.ID, u.ID, webhookDetail(hook)+" for "+hook.EventList); err != nil {
+		return err
+	}
+	out := webhookOf(hook)
+	out.Secret = secret
+	c.Set(fiber.HeaderLocation, "/api/v1/webhooks/"+strconv.FormatInt(hook.ID, 10))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return send(c, fiber.StatusCreated, out)
+}
+
+// Show answers GET /api/v1/webhooks/{id}.
+func (h *Webhooks) Show(c *fiber.Ctx) error {
+	hook, err := h.webhook(c)
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusOK, webhookOf(hook))
+}
+
+// Delete answers DELETE /api/v1/webhooks/{id} (If-Match required): the
+// webhook and its deliveries are gone.
+func (h *Webhooks) Delete(c *fiber.Ctx) error {
+	hook, err := h.webhook(c)
+	if err != nil {
+		return err
+	}
+	if err := requireMatch(c, webhookOf(hook)); err != nil {
+		return err
+	}
+	u := caller(c)
+	if err := h.Store.Delete(c.UserContext(), u.ID, hook.ID); err != nil {
+		return err
+	}
+	if err := record(c, h.Audit, models.EventWebhookDeleted, u.ID, u.ID, webhookDetail(hook)); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// Deliveries answers GET /api/v1/webhooks/{id}/deliveries: newest first,
+// in pages.
+func (h *Webhooks) Deliveries(c *fiber.Ctx) error {
+	hook, err := h.webhook(c)
+	if err != nil {
+		return err
+	}
+	before, limit, err := page(c)
+	if err != nil {
+		return err
+	}
+	list, _, err := h.Store.Deliveries(c.UserContext(), hook.ID, before, limit+1)
+	if err != nil {
+		return err
+	}
+	items := make([]Delivery, len(list))
+	for i, d := range list {
+		items[i] = deliveryOf(d)
+	}
+	return send(c, fiber.StatusOK, listOf(c, items, limit, func(d Delivery) int64 { return d.ID }))
+}
+
+// SendTest answers POST /api/v1/webhooks/{id}/test: a webhook.test
+// delivery is queued (202) behind anything already queued for the webhook.
+func (h *Webhooks) SendTest(c *fiber.Ctx) error {
+	hook, err := h.webhook(c)
+	if err != nil {
+		return err
+	}
+	d, err := h.Store.SendTest(c.UserContext(), hook)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderLocation, fmt.Sprintf("/api/v1/webhooks/%d/deliveries", hook.ID))
+	return send(c, fiber.StatusAccepted, deliveryOf(d))
+}
+
+// webhook loads the caller's webhook the route names: 403 for a caller
+// who may have no webhooks, 404 for another user's.
+func (h *Webhooks) webhook(c *fiber.Ctx) (models.Webhook, error) {
+	if err := allow(c, models.ManageWebhooks, nil); err != nil {
+		return models.Webhook{}, err
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return models.Webhook{}, err
+	}
+	hook, err := h.Store.ByID(c.UserContext(), caller(c).ID, id)
+	if err != nil {
+		return hook, err
+	}
+	return hook, allow(c, models.ManageWebhooks, hook)
+}
+
+// webhookDetail names the webhook for the audit log by its host only: a
+// URL's path or query may hold the receiver's own secret.
+func webhookDetail(w models.Webhook) string {
+	host := "?"
+	if u, err := url.Parse(w.URL); err == nil {
+		host = u.Host
+	}
+	return fmt.Sprintf("webhook %d to %s", w.ID, host)
+}
