@@ -279,8 +279,11 @@ func preferredMedia(content map[string]oaMediaType) (string, *oaMediaType) {
 	}
 	sort.Strings(names)
 	name := names[0]
-	if _, ok := content["application/json"]; ok {
-		name = "application/json"
+	// JSON first; of the image types an upload may have, the usual one.
+	for _, pref := range []string{"image/png", "application/json"} {
+		if _, ok := content[pref]; ok {
+			name = pref
+		}
 	}
 	m := content[name]
 	return name, &m
@@ -481,10 +484,24 @@ func curlExample(method, path string, params []oaParameter, public bool, mediaTy
 		}
 	case body.Example != nil:
 		line("-d " + shellQuote(exampleJSON(body.Example)))
-	default:
+	case mediaType == "application/json":
 		line("-d @body.json")
+	default:
+		// A file sent as it is: -d would strip its newlines.
+		line("--data-binary @" + exampleFile(mediaType))
 	}
 	return b.String()
+}
+
+// exampleFile names a file of mediaType for a curl example.
+func exampleFile(mediaType string) string {
+	switch kind, sub, _ := strings.Cut(mediaType, "/"); {
+	case mediaType == "application/zip":
+		return "guide.zip"
+	case kind == "image":
+		return "picture." + strings.TrimPrefix(sub, "x-")
+	}
+	return "body"
 }
 
 func sortedProperties(s *oaSchema) []string {

@@ -139,6 +139,18 @@ func TestAPIDocsCurlExamples(t *testing.T) {
 	if me := curl("getMe"); strings.Contains(me, "-X") || strings.Contains(me, "If-Match") {
 		t.Errorf("getMe example: %q", me)
 	}
+	// Files go as they are, with their own type: the usual image, a zip.
+	for id, want := range map[string][]string{
+		"uploadImage": {`-H "Content-Type: image/png"`, "--data-binary @picture.png"},
+		"importGuide": {`-H "Content-Type: application/zip"`, "--data-binary @guide.zip"},
+	} {
+		got := curl(id)
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s example lacks %q:\n%s", id, w, got)
+			}
+		}
+	}
 	// The request body's fields are listed with their types.
 	var fields []string
 	doc.Find(`[data-operation-id="createToken"] table`).Last().Find("tbody tr td:first-child code").Each(func(_ int, s *goquery.Selection) {

@@ -59,6 +59,11 @@ func New(d Deps) *fiber.App {
 		ReadBufferSize:        8192,
 		DisableStartupMessage: true,
 		ErrorHandler:          e.handle,
+		// Multipart bodies are parsed when a handler asks for them, so a
+		// malformed one fails inside the route (a page, or a problem
+		// detail under /api) rather than before routing, where fasthttp
+		// has already dropped the request's path.
+		DisablePreParseMultipartForm: true,
 
 		// X-Forwarded-* count only from a trusted proxy; an empty list
 		// trusts no one. Without the check Fiber would believe anyone's

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -148,7 +149,7 @@ func (h *Authoring) Preview(c *fiber.Ctx) error {
 		return err
 	}
 	body := c.FormValue("body")
-	if len(body) > models.StepBodyMaxLen {
+	if utf8.RuneCountInString(body) > models.StepBodyMaxLen {
 		return fiber.NewError(fiber.StatusUnprocessableEntity, "The text is too long to preview.")
 	}
 	html, err := models.RenderMarkdown(sanitizeText(body))

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -12,6 +13,11 @@ import (
 // errCSRF is returned when an unsafe request lacks the session's token.
 var errCSRF = fiber.NewError(fiber.StatusForbidden,
 	"This form has expired or did not come from Stepwise. Reload the page and try again.")
+
+// errUnreadableForm is returned for a multipart body that cannot be
+// parsed, so it is not mistaken for a missing token.
+var errUnreadableForm = fiber.NewError(fiber.StatusBadRequest,
+	"The form could not be read. Reload the page and try again.")
 
 // csrfToken returns the session's CSRF token, creating it on first use, so
 // pages without forms never create a session.
@@ -39,6 +45,13 @@ func csrf(sm *scs.SessionManager) fiber.Handler {
 		want := sm.GetString(c.UserContext(), sessionCSRF)
 		got := c.Get("X-CSRF-Token")
 		if got == "" {
+			if bytes.HasPrefix(c.Request().Header.ContentType(), []byte(fiber.MIMEMultipartForm)) {
+				// Parsed here, not before routing (app.go), so a
+				// malformed body is a 400 of its own.
+				if _, err := c.MultipartForm(); err != nil {
+					return errUnreadableForm
+				}
+			}
 			got = c.FormValue("csrf_token")
 		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {

@@ -137,8 +137,16 @@ func (u *Users) Export(ctx context.Context, id int64) (UserExport, error) {
 	if out.APITokens == nil {
 		out.APITokens = []ExportedAPIToken{}
 	}
+	// Every list is an array in the JSON, also when it is empty (an
+	// account used only through the API may have no browser session).
 	if out.Progress == nil {
 		out.Progress = []ExportedProgress{}
+	}
+	if out.Sessions == nil {
+		out.Sessions = []UserSession{}
+	}
+	if out.SecurityEvents == nil {
+		out.SecurityEvents = []AuditEntry{}
 	}
 	out.ExportedAt = now()
 	return out, nil

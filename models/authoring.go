@@ -27,7 +27,7 @@ type Authoring struct {
 // Difficulties are the levels a guide may have.
 var Difficulties = []string{"beginner", "intermediate", "advanced"}
 
-// Authoring limits.
+// Authoring limits, in characters (minutes excepted).
 const (
 	GuideTitleMaxLen   = 120
 	GuideSummaryMaxLen = 300
@@ -117,7 +117,7 @@ func (f GuideForm) Validate() FieldErrors {
 			fe.Add("minutes", "Enter a whole number of minutes, 0 to 10000.")
 		}
 	}
-	if !utf8.ValidString(f.Intro) || len(f.Intro) > StepBodyMaxLen {
+	if !utf8.ValidString(f.Intro) || utf8.RuneCountInString(f.Intro) > StepBodyMaxLen {
 		fe.Add("intro", "Use at most 200,000 characters of text.")
 	}
 	if !utf8.ValidString(f.Tags) || len(f.Tags) > 500 {
@@ -146,7 +146,7 @@ func (f StepForm) Validate() FieldErrors {
 	case !cleanText(f.Title) || utf8.RuneCountInString(f.Title) > StepTitleMaxLen:
 		fe.Add("title", "Use at most 120 characters of plain text.")
 	}
-	if !utf8.ValidString(f.Body) || len(f.Body) > StepBodyMaxLen {
+	if !utf8.ValidString(f.Body) || utf8.RuneCountInString(f.Body) > StepBodyMaxLen {
 		fe.Add("body", "Use at most 200,000 characters of text.")
 	}
 	return fe

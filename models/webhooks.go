@@ -93,7 +93,7 @@ func checkWebhookURL(s string) string {
 	if s == "" {
 		return "Enter the URL to deliver to."
 	}
-	if len(s) > WebhookURLMaxLen || !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > WebhookURLMaxLen || strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
 		return "Enter a URL of at most 2000 characters without spaces."
 	}
 	u, err := url.Parse(s)

@@ -99,3 +99,42 @@ func TestDocumentServed(t *testing.T) {
 	}
 	srv.as("").with("If-None-Match", r.Header.Get("ETag")).get("/api/v1/openapi.json").want(t, http.StatusNotModified)
 }
+
+// TestBodiesDocumentTheirRefusals checks that every operation taking a
+// request body lists what any body can get before the handler runs: 413
+// (too large, refused by the body limit) and 415 (wrong content type).
+func TestBodiesDocumentTheirRefusals(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(api.Document(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for path, item := range doc.Paths {
+		for method, raw := range item {
+			var op struct {
+				RequestBody *json.RawMessage           `json:"requestBody"`
+				Responses   map[string]json.RawMessage `json:"responses"`
+			}
+			if method == "parameters" {
+				continue
+			}
+			if err := json.Unmarshal(raw, &op); err != nil {
+				t.Fatalf("%s %s: %v", method, path, err)
+			}
+			if op.RequestBody == nil {
+				continue
+			}
+			n++
+			for _, status := range []string{"413", "415"} {
+				if _, ok := op.Responses[status]; !ok {
+					t.Errorf("%s %s takes a body but does not list %s", strings.ToUpper(method), path, status)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no operation takes a body")
+	}
+}

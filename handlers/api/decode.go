@@ -22,8 +22,14 @@ func decode(c *fiber.Ctx, dst any) error {
 		return problem(fiber.StatusUnsupportedMediaType, "Send the body as JSON, with Content-Type: application/json.")
 	}
 	body := c.Body()
-	if len(bytes.TrimSpace(body)) == 0 {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
 		return bodyProblem("The request body is empty; send a JSON object.")
+	}
+	if trimmed[0] != '{' {
+		// json.Decoder takes null into a struct as "no change", and
+		// would name an array or string by Go's types; say it plainly.
+		return bodyProblem("The body must be a JSON object ({…}).")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

@@ -60,12 +60,23 @@ func checkMatch(c *fiber.Ctx, header string, current any) error {
 	if err != nil {
 		return err
 	}
-	if header == "*" || matches(header, etag(body)) {
+	if header == "*" || matchesStrong(header, etag(body)) {
 		return nil
 	}
 	p := problem(fiber.StatusPreconditionFailed, "The resource changed since the ETag you sent. GET it again, re-apply your change, and retry with the new ETag.")
 	p.Type = "/api/docs#conditional-requests"
 	return p
+}
+
+// matchesStrong is matches for If-Match, which RFC 9110 compares
+// strongly: a weak tag (W/"…") never matches.
+func matchesStrong(header, tag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		if strings.TrimSpace(t) == tag {
+			return true
+		}
+	}
+	return false
 }
 
 // matches reports whether an If-Match / If-None-Match header value names

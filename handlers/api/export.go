@@ -27,20 +27,15 @@ func (h *Export) Show(c *fiber.Ctx) error {
 	if err := allow(c, models.ManageAccount, u); err != nil {
 		return err
 	}
+	if c.Method() == fiber.MethodHead {
+		// Fiber answers HEAD with the GET handler; only a download is
+		// a data export worth auditing.
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.SendStatus(fiber.StatusOK)
+	}
 	data, err := h.Users.Export(c.UserContext(), u.ID)
 	if err != nil {
 		return err
-	}
-	// models.Users.Export leaves these nil when there are none (an account
-	// used only through the API may have no browser session and no
-	// security event yet), which would be JSON null; every list in the
-	// download is an array, as the document says, so a client can iterate
-	// without a null check.
-	if data.Sessions == nil {
-		data.Sessions = []models.UserSession{}
-	}
-	if data.SecurityEvents == nil {
-		data.SecurityEvents = []models.AuditEntry{}
 	}
 	if err := record(c, h.Audit, models.EventDataExport, u.ID, u.ID, ""); err != nil {
 		return err

@@ -99,7 +99,7 @@ func toProblem(err error) *Problem {
 		case fiber.StatusNotFound:
 			return problem(fe.Code, "There is nothing at this address. The reference is at /api/docs.")
 		case fiber.StatusRequestEntityTooLarge:
-			return problem(fe.Code, "The request body is larger than the API accepts (1 MiB).")
+			return problem(fe.Code, "The request body is larger than this route accepts: 1 MiB of JSON, an image of 5 MB, a guide archive of 20 MB.")
 		case fiber.StatusMethodNotAllowed:
 			return problem(fe.Code, "That method is not available at this address.")
 		}

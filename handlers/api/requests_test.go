@@ -28,6 +28,9 @@ func TestMalformedRequests(t *testing.T) {
 		{"wrong type", "application/json", `{"email": 7}`, http.StatusBadRequest, `"email"`},
 		{"unknown field", "application/json", `{"email":"x","colour":"red"}`, http.StatusBadRequest, `"colour"`},
 		{"two values", "application/json", `{"email":"x"} {"email":"y"}`, http.StatusBadRequest, "more than one"},
+		{"null", "application/json", `null`, http.StatusBadRequest, "object"},
+		{"a string", "application/json", `"email"`, http.StatusBadRequest, "object"},
+		{"malformed multipart", "multipart/form-data; boundary=xyz", `garbage`, http.StatusUnsupportedMediaType, "application/json"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -195,6 +195,10 @@ func (h *Steps) Update(c *fiber.Ctx) error {
 	if fe.Any() {
 		return invalid(fe)
 	}
+	if f.Title == s.Title && f.Body == s.BodyMD {
+		// Nothing changes: no new version, no revision, the same ETag.
+		return send(c, fiber.StatusOK, stepOf(r, s, u))
+	}
 	_, err = h.Guides.Store.SaveStep(ctx, s.ID, s.Version, f, u.ID, r.PublishedAt != nil)
 	if errors.Is(err, models.ErrStale) {
 		return stale()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -238,7 +239,7 @@ type auditLog interface {
 // came with (by id, never its text) in the detail.
 func record(c *fiber.Ctx, log auditLog, event string, actor, target int64, detail string) error {
 	if id, ok := TokenID(c); ok {
-		detail += " via api token " + strconv.FormatInt(id, 10)
+		detail = strings.TrimSpace(detail + " via api token " + strconv.FormatInt(id, 10))
 	}
 	return log.Record(c.UserContext(), models.AuditEntry{
 		Event: event, ActorID: models.ID(actor), TargetID: models.ID(target),
