@@ -157,8 +157,17 @@ func (h *Progress) Complete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.honour(c, r); err != nil {
+	before, err := h.progressOf(c, r)
+	if err != nil {
 		return err
+	}
+	if err := honourMatch(c, before); err != nil {
+		return err
+	}
+	if before.has(step.Position) && (before.Done < before.Total || before.CertificateURL != nil) {
+		// Done already (a syncing script repeats itself): nothing to
+		// write, and the answer is the progress as it stands.
+		return send(c, fiber.StatusOK, before)
 	}
 	ok, err := h.Quizzes.MayComplete(ctx, u.ID, step.ID)
 	if err != nil {
@@ -187,8 +196,15 @@ func (h *Progress) Uncomplete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.honour(c, r); err != nil {
+	before, err := h.progressOf(c, r)
+	if err != nil {
 		return err
+	}
+	if err := honourMatch(c, before); err != nil {
+		return err
+	}
+	if !before.has(step.Position) {
+		return c.SendStatus(fiber.StatusNoContent) // not done: nothing to undo
 	}
 	if err := h.Progress.Set(c.UserContext(), caller(c).ID, step, false); err != nil {
 		return err
@@ -196,14 +212,12 @@ func (h *Progress) Uncomplete(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// honour applies an If-Match the caller sent to the guide's progress.
-func (h *Progress) honour(c *fiber.Ctx, r models.GuideRecord) error {
-	if c.Get(fiber.HeaderIfMatch) == "" {
-		return nil
+// has reports whether step n is done.
+func (p GuideProgress) has(n int) bool {
+	for _, s := range p.Steps {
+		if s.N == n {
+			return s.Done
+		}
 	}
-	p, err := h.progressOf(c, r)
-	if err != nil {
-		return err
-	}
-	return honourMatch(c, p)
+	return false
 }
