@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -308,4 +309,43 @@ func (l *logBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// walkPages follows the list at path (whose query sets limit) to its last
+// page and returns every item in order, checking the cursor conventions
+// on the way: full pages of limit items, each with a Link rel="next"
+// header carrying the cursor, and a last page with neither.
+func walkPages[T any](t *testing.T, c *caller, path string, limit int) []T {
+	t.Helper()
+	var all []T
+	next := path
+	for pages := 0; ; pages++ {
+		if pages > 50 {
+			t.Fatalf("%s: pagination does not end", path)
+		}
+		var p struct {
+			Items      []T     `json:"items"`
+			NextCursor *string `json:"next_cursor"`
+		}
+		r := c.get(next).want(t, http.StatusOK)
+		r.JSON(t, &p)
+		all = append(all, p.Items...)
+		link := r.Header.Get("Link")
+		if p.NextCursor == nil {
+			if link != "" {
+				t.Errorf("%s: the last page has a Link header %q", next, link)
+			}
+			if len(p.Items) > limit {
+				t.Fatalf("%s: a page of %d items, limit %d", next, len(p.Items), limit)
+			}
+			return all
+		}
+		if len(p.Items) != limit {
+			t.Fatalf("%s: a page of %d items before the last, want %d", next, len(p.Items), limit)
+		}
+		if !strings.Contains(link, `rel="next"`) || !strings.Contains(link, url.QueryEscape(*p.NextCursor)) {
+			t.Errorf("%s: Link = %q, want the next page's cursor", next, link)
+		}
+		next = path + "&cursor=" + url.QueryEscape(*p.NextCursor)
+	}
 }

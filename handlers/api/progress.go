@@ -153,15 +153,8 @@ func errQuizRequired() *Problem {
 func (h *Progress) Complete(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	u := caller(c)
-	r, step, err := trackedStep(c, h.Guides, h.Steps)
+	r, step, before, err := h.tracked(c)
 	if err != nil {
-		return err
-	}
-	before, err := h.progressOf(c, r)
-	if err != nil {
-		return err
-	}
-	if err := honourMatch(c, before); err != nil {
 		return err
 	}
 	if before.has(step.Position) && (before.Done < before.Total || before.CertificateURL != nil) {
@@ -192,15 +185,8 @@ func (h *Progress) Complete(c *fiber.Ctx) error {
 // Uncomplete answers DELETE /api/v1/guides/{slug}/steps/{n}/completion.
 // Undoing is always allowed and keeps a certificate already issued.
 func (h *Progress) Uncomplete(c *fiber.Ctx) error {
-	r, step, err := trackedStep(c, h.Guides, h.Steps)
+	_, step, before, err := h.tracked(c)
 	if err != nil {
-		return err
-	}
-	before, err := h.progressOf(c, r)
-	if err != nil {
-		return err
-	}
-	if err := honourMatch(c, before); err != nil {
 		return err
 	}
 	if !before.has(step.Position) {
@@ -210,6 +196,20 @@ func (h *Progress) Uncomplete(c *fiber.Ctx) error {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// tracked loads the step the route names and the caller's progress in
+// its guide, and applies an If-Match the caller sent to that progress.
+func (h *Progress) tracked(c *fiber.Ctx) (models.GuideRecord, models.Step, GuideProgress, error) {
+	r, step, err := trackedStep(c, h.Guides, h.Steps)
+	if err != nil {
+		return r, step, GuideProgress{}, err
+	}
+	p, err := h.progressOf(c, r)
+	if err != nil {
+		return r, step, p, err
+	}
+	return r, step, p, honourMatch(c, p)
 }
 
 // has reports whether step n is done.
