@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -106,7 +105,7 @@ func (h *AccountTokens) Create(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := record(c, h.Audit, models.EventAPITokenCreated, u.ID, u.ID, tokenDetail(tok)); err != nil {
+	if err := record(c, h.Audit, models.EventAPITokenCreated, u.ID, u.ID, tok.AuditDetail()); err != nil {
 		return err
 	}
 	// routes.go serves /account/tokens with Cache-Control: no-store, so
@@ -133,14 +132,8 @@ func (h *AccountTokens) Revoke(c *fiber.Ctx) error {
 	if err := h.Tokens.Revoke(ctx, u.ID, tok.ID); err != nil {
 		return err
 	}
-	if err := record(c, h.Audit, models.EventAPITokenRevoked, u.ID, u.ID, tokenDetail(tok)); err != nil {
+	if err := record(c, h.Audit, models.EventAPITokenRevoked, u.ID, u.ID, tok.AuditDetail()); err != nil {
 		return err
 	}
 	return redirect(c, "/account/tokens?done=revoked")
-}
-
-// tokenDetail names a token in the audit log the way the API does: by id,
-// name and scopes, never its text.
-func tokenDetail(t models.APIToken) string {
-	return fmt.Sprintf("token %d “%s” (%s)", t.ID, t.Name, t.ScopeList)
 }

@@ -116,25 +116,21 @@ func guideFormFrom(c *fiber.Ctx) models.GuideForm {
 	return f
 }
 
-// parseTags splits the comma-separated tags field; a tag that is not
-// usable, or too many, is a field error.
+// parseTags splits the comma-separated tags field and checks the tags
+// with the model's rule; a tag that is not usable, or too many, is a
+// field error.
 func parseTags(f models.GuideForm, fe models.FieldErrors) []string {
 	var tags []string
 	for _, t := range strings.Split(f.Tags, ",") {
-		if strings.TrimSpace(t) == "" {
-			continue
+		if strings.TrimSpace(t) != "" {
+			tags = append(tags, t)
 		}
-		n := models.NormalizeTag(t)
-		if n == "" {
-			fe.Add("tags", "Use tags of lower-case letters, digits and hyphens, at most 32 characters each.")
-			return nil
-		}
-		tags = append(tags, n)
 	}
-	if len(tags) > models.MaxTags {
-		fe.Add("tags", "Use at most 8 tags.")
+	clean, msg := models.CheckTags(tags)
+	if msg != "" {
+		fe.Add("tags", msg)
 	}
-	return models.NormalizeTags(tags)
+	return clean
 }
 
 // CreateGuide stores a new draft owned by the user and opens its settings.

@@ -35,7 +35,7 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 
 	// The JSON API (package api) authenticates with tokens, never with
 	// the session cookie, so it comes before the session middleware.
-	api.Register(app, api.Deps{Models: d.Models, RateLimit: d.APIRateLimit, Images: imageFiles, Library: images})
+	api.Register(app, api.Deps{Models: d.Models, RateLimit: d.APIRateLimit, Library: images})
 
 	// Two-factor pages show secrets (the key, recovery codes): no-store,
 	// set outside the session middleware so nothing replaces it.

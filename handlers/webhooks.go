@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -88,10 +87,7 @@ func (h *Webhooks) Create(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	// The detail names the host only: a URL's path or query may hold the
-	// receiver's own token.
-	detail := fmt.Sprintf("webhook %d to %s for %s", hook.ID, webhookHost(hook.URL), hook.EventList)
-	if err := record(c, h.Audit, models.EventWebhookCreated, u.ID, u.ID, detail); err != nil {
+	if err := record(c, h.Audit, models.EventWebhookCreated, u.ID, u.ID, hook.AuditDetail()+" for "+hook.EventList); err != nil {
 		return err
 	}
 	err = h.show(c, fiber.StatusCreated, hook, secret, "", "")
@@ -99,13 +95,6 @@ func (h *Webhooks) Create(c *fiber.Ctx) error {
 	// which sets its own Cache-Control).
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return err
-}
-
-func webhookHost(raw string) string {
-	if u, err := url.Parse(raw); err == nil {
-		return u.Host
-	}
-	return "?"
 }
 
 // webhook loads the webhook in the URL: learners are forbidden the pages,
@@ -178,8 +167,7 @@ func (h *Webhooks) Delete(c *fiber.Ctx) error {
 	if err := h.Store.Delete(c.UserContext(), u.ID, hook.ID); err != nil {
 		return err
 	}
-	detail := fmt.Sprintf("webhook %d to %s", hook.ID, webhookHost(hook.URL))
-	if err := record(c, h.Audit, models.EventWebhookDeleted, u.ID, u.ID, detail); err != nil {
+	if err := record(c, h.Audit, models.EventWebhookDeleted, u.ID, u.ID, hook.AuditDetail()); err != nil {
 		return err
 	}
 	return redirect(c, "/account/webhooks?done=deleted")

@@ -11,21 +11,6 @@ import (
 // browser's own calls in one transaction, so a failure leaves nothing
 // half done and no rule is written twice.
 
-// CheckTags returns tags normalized, or a message when one of them is not
-// a usable tag or there are more than MaxTags: the settings form's rule,
-// for a list instead of comma-separated text.
-func CheckTags(tags []string) ([]string, string) {
-	for _, t := range tags {
-		if NormalizeTag(t) == "" {
-			return nil, "Use tags of lower-case letters, digits and hyphens, at most 32 characters each."
-		}
-	}
-	if len(tags) > MaxTags {
-		return nil, "Use at most 8 tags."
-	}
-	return NormalizeTags(tags), ""
-}
-
 // CreateGuideTagged is CreateGuide and setting its tags, in one
 // transaction.
 func (a *Authoring) CreateGuideTagged(ctx context.Context, authorID int64, f GuideForm, tags []string) (int64, error) {

@@ -69,6 +69,12 @@ func (t APIToken) Has(scope string) bool { return slices.Contains(t.Scopes(), sc
 // Expired reports whether the token's time ran out at now.
 func (t APIToken) Expired(now time.Time) bool { return t.ExpiresAt != nil && !now.Before(*t.ExpiresAt) }
 
+// AuditDetail names the token in the audit log by id, name and scopes,
+// never its text.
+func (t APIToken) AuditDetail() string {
+	return fmt.Sprintf("token %d “%s” (%s)", t.ID, t.Name, t.ScopeList)
+}
+
 // NewAPIToken is a token request as a form or the API submits it.
 type NewAPIToken struct {
 	Name   string

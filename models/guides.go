@@ -39,9 +39,11 @@ type GuideCard struct {
 }
 
 // Percent is the share of steps done, 0–100.
-func (g GuideCard) Percent() int { return percent(g.DoneCount, g.StepCount) }
+func (g GuideCard) Percent() int { return Percent(g.DoneCount, g.StepCount) }
 
-func percent(done, total int) int {
+// Percent is the share done of total, 0–100, rounded down as every page
+// shows it.
+func Percent(done, total int) int {
 	if total <= 0 {
 		return 0
 	}

@@ -24,7 +24,7 @@ type LearningGuide struct {
 }
 
 // Percent is the share of steps done, 0–100.
-func (l LearningGuide) Percent() int { return percent(l.Done, l.Total) }
+func (l LearningGuide) Percent() int { return Percent(l.Done, l.Total) }
 
 // Completed reports whether every step is done.
 func (l LearningGuide) Completed() bool { return l.Total > 0 && l.Done >= l.Total }

@@ -209,7 +209,7 @@ type QuestionStats struct {
 }
 
 // PercentCorrect is the share of answers that were right, 0–100.
-func (s QuestionStats) PercentCorrect() int { return percent(s.Correct, s.Answers) }
+func (s QuestionStats) PercentCorrect() int { return Percent(s.Correct, s.Answers) }
 
 // Quizzes stores questions and learners' attempts.
 type Quizzes struct {

@@ -42,6 +42,21 @@ func NormalizeTags(tags []string) []string {
 	return out
 }
 
+// CheckTags returns tags normalized, or a message when one of them is not
+// a usable tag or there are more than MaxTags: the rule of the
+// settings form (comma-separated) and the API (a list) alike.
+func CheckTags(tags []string) ([]string, string) {
+	for _, t := range tags {
+		if NormalizeTag(t) == "" {
+			return nil, "Use tags of lower-case letters, digits and hyphens, at most 32 characters each."
+		}
+	}
+	if len(tags) > MaxTags {
+		return nil, "Use at most 8 tags."
+	}
+	return NormalizeTags(tags), ""
+}
+
 func containsString(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {

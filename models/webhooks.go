@@ -59,6 +59,16 @@ func (w Webhook) Events() []string { return strings.Split(w.EventList, ",") }
 // Wants reports whether the webhook subscribed to ev.
 func (w Webhook) Wants(ev string) bool { return slices.Contains(w.Events(), ev) }
 
+// AuditDetail names the webhook in the audit log by its host only: a
+// URL's path or query may hold the receiver's own secret.
+func (w Webhook) AuditDetail() string {
+	host := "?"
+	if u, err := url.Parse(w.URL); err == nil {
+		host = u.Host
+	}
+	return fmt.Sprintf("webhook %d to %s", w.ID, host)
+}
+
 // NewWebhook is a subscription as a form or the API submits it.
 type NewWebhook struct {
 	URL    string

@@ -15,19 +15,35 @@ type stepFinder interface {
 	At(ctx context.Context, guideID int64, n int) (models.Step, error)
 }
 
-// visibleStep loads the guide the route names, if the caller may see it,
-// and its step :n.
-func visibleStep(c *fiber.Ctx, guides *Guides, steps stepFinder) (models.GuideRecord, models.Step, error) {
-	r, err := guides.visible(c)
+// stepNumber is the route's step number :n; 404 for anything but a
+// positive number.
+func stepNumber(c *fiber.Ctx) (int, error) {
+	n, err := strconv.Atoi(c.Params("n"))
+	if err != nil || n < 1 {
+		return 0, errNotFound
+	}
+	return n, nil
+}
+
+// stepIn loads the guide the route names with load (Guides.visible or
+// Guides.editable, which decide 403 and 404) and its step :n.
+func stepIn(c *fiber.Ctx, load func(*fiber.Ctx) (models.GuideRecord, error), steps stepFinder) (models.GuideRecord, models.Step, error) {
+	r, err := load(c)
 	if err != nil {
 		return r, models.Step{}, err
 	}
-	n, err := strconv.Atoi(c.Params("n"))
-	if err != nil || n < 1 {
-		return r, models.Step{}, errNotFound
+	n, err := stepNumber(c)
+	if err != nil {
+		return r, models.Step{}, err
 	}
 	step, err := steps.At(c.UserContext(), r.ID, n)
 	return r, step, err
+}
+
+// visibleStep loads the guide the route names, if the caller may see it,
+// and its step :n.
+func visibleStep(c *fiber.Ctx, guides *Guides, steps stepFinder) (models.GuideRecord, models.Step, error) {
+	return stepIn(c, guides.visible, steps)
 }
 
 // trackedStep is visibleStep for what a learner does on a step (complete

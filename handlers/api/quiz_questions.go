@@ -2,7 +2,6 @@ package api
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -75,16 +74,7 @@ func (r questionRequest) apply(in models.QuestionInput) (models.QuestionInput, m
 // it (404 when they may not see it, 403 when they may only read it), and
 // its step :n.
 func (h *Quizzes) editableStep(c *fiber.Ctx) (models.GuideRecord, models.Step, error) {
-	r, err := h.Guides.editable(c)
-	if err != nil {
-		return r, models.Step{}, err
-	}
-	n, err := strconv.Atoi(c.Params("n"))
-	if err != nil || n < 1 {
-		return r, models.Step{}, errNotFound
-	}
-	step, err := h.Steps.At(c.UserContext(), r.ID, n)
-	return r, step, err
+	return stepIn(c, h.Guides.editable, h.Steps)
 }
 
 // question loads the editable step and its question :id.

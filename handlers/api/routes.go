@@ -11,11 +11,9 @@ type Deps struct {
 	Models *models.Models
 	// RateLimit is each token's allowance; zero means DefaultRateLimit.
 	RateLimit models.RateLimit
-	// Images is the image file store, so deleting a guide can remove the
-	// files no other guide uses; nil leaves them.
-	Images models.ImageStore
-	// Library is the guides' image rows and zip archives over the same
-	// files (images.go, archives.go).
+	// Library is the guides' image rows and files, and their zip
+	// archives (images.go, archives.go); deleting a guide removes the
+	// files no other guide uses from its store.
 	Library *models.Images
 }
 
@@ -45,7 +43,10 @@ func Register(app *fiber.App, d Deps) {
 
 	// Guides and their steps: reading, and authoring with the browser's
 	// rules (guides.go, guides_write.go, steps.go).
-	guides := &Guides{Guides: m.Guides, Store: m.Authoring, Steps: m.Steps, Images: d.Images}
+	guides := &Guides{Guides: m.Guides, Store: m.Authoring, Steps: m.Steps}
+	if d.Library != nil {
+		guides.Images = d.Library.Store
+	}
 	v1.Get("/guides", guides.List)
 	v1.Post("/guides", guides.Create)
 	v1.Get("/guides/:slug", guides.Show)

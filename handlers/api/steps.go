@@ -103,9 +103,9 @@ func (h *Steps) Show(c *fiber.Ctx) error {
 // step loads the step the route's {n} names in the guide; 404 for a
 // number that is not a step.
 func (h *Steps) step(c *fiber.Ctx, r models.GuideRecord) (models.EditStep, error) {
-	n, err := strconv.Atoi(c.Params("n"))
-	if err != nil || n < 1 {
-		return models.EditStep{}, errNotFound
+	n, err := stepNumber(c)
+	if err != nil {
+		return models.EditStep{}, err
 	}
 	return h.Guides.Store.Step(c.UserContext(), r.ID, n)
 }

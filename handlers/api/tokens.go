@@ -136,7 +136,7 @@ func (h *Tokens) Create(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.audit(c, models.EventAPITokenCreated, u.ID, u.ID, tokenDetail(tok)); err != nil {
+	if err := h.audit(c, models.EventAPITokenCreated, u.ID, u.ID, tok.AuditDetail()); err != nil {
 		return err
 	}
 	out := tokenOf(tok)
@@ -198,7 +198,7 @@ func (h *Tokens) Revoke(c *fiber.Ctx) error {
 	if err := h.Tokens.Revoke(c.UserContext(), u.ID, t.ID); err != nil {
 		return err
 	}
-	if err := h.audit(c, models.EventAPITokenRevoked, u.ID, u.ID, tokenDetail(t)); err != nil {
+	if err := h.audit(c, models.EventAPITokenRevoked, u.ID, u.ID, t.AuditDetail()); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -210,10 +210,6 @@ func (h *Tokens) token(c *fiber.Ctx) (models.APIToken, error) {
 		return models.APIToken{}, err
 	}
 	return h.Tokens.Get(c.UserContext(), caller(c).ID, id)
-}
-
-func tokenDetail(t models.APIToken) string {
-	return "token " + strconv.FormatInt(t.ID, 10) + " “" + t.Name + "” (" + t.ScopeList + ")"
 }
 
 func (h *Tokens) audit(c *fiber.Ctx, event string, actor, target int64, detail string) error {

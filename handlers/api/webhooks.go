@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -120,7 +119,7 @@ func (h *Webhooks) Create(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := record(c, h.Audit, models.EventWebhookCreated, u.ID, u.ID, webhookDetail(hook)+" for "+hook.EventList); err != nil {
+	if err := record(c, h.Audit, models.EventWebhookCreated, u.ID, u.ID, hook.AuditDetail()+" for "+hook.EventList); err != nil {
 		return err
 	}
 	out := webhookOf(hook)
@@ -153,7 +152,7 @@ func (h *Webhooks) Delete(c *fiber.Ctx) error {
 	if err := h.Store.Delete(c.UserContext(), u.ID, hook.ID); err != nil {
 		return err
 	}
-	if err := record(c, h.Audit, models.EventWebhookDeleted, u.ID, u.ID, webhookDetail(hook)); err != nil {
+	if err := record(c, h.Audit, models.EventWebhookDeleted, u.ID, u.ID, hook.AuditDetail()); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -211,14 +210,4 @@ func (h *Webhooks) webhook(c *fiber.Ctx) (models.Webhook, error) {
 		return hook, err
 	}
 	return hook, allow(c, models.ManageWebhooks, hook)
-}
-
-// webhookDetail names the webhook for the audit log by its host only: a
-// URL's path or query may hold the receiver's own secret.
-func webhookDetail(w models.Webhook) string {
-	host := "?"
-	if u, err := url.Parse(w.URL); err == nil {
-		host = u.Host
-	}
-	return fmt.Sprintf("webhook %d to %s", w.ID, host)
 }
