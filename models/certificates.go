@@ -97,6 +97,20 @@ func (c *Certificates) ByCode(ctx context.Context, code string) (Certificate, er
 	return cert, nil
 }
 
+// CodeFor returns the code of userID's certificate for guideID, or ""
+// when there is none.
+func (c *Certificates) CodeFor(ctx context.Context, userID, guideID int64) (string, error) {
+	var code string
+	err := c.db.Get(ctx, &code, `SELECT code FROM certificates WHERE user_id = ? AND guide_id = ?`, userID, guideID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("certificate for guide: %w", err)
+	}
+	return code, nil
+}
+
 // ForUser returns userID's certificates, newest first.
 func (c *Certificates) ForUser(ctx context.Context, userID int64) ([]Certificate, error) {
 	list := []Certificate{}

@@ -76,7 +76,7 @@ type completionRule interface {
 // progressCertificates issues and reads certificates.
 type progressCertificates interface {
 	IssueIfComplete(ctx context.Context, user models.User, guide models.Guide) (string, error)
-	ForUser(ctx context.Context, userID int64) ([]models.Certificate, error)
+	CodeFor(ctx context.Context, userID, guideID int64) (string, error)
 }
 
 // Progress serves a learner's progress through a guide and the
@@ -127,15 +127,13 @@ func (h *Progress) progressOf(c *fiber.Ctx, guide models.GuideRecord) (GuideProg
 		}
 	}
 	p.Percent = models.Percent(p.Done, p.Total)
-	certs, err := h.Certificates.ForUser(ctx, u.ID)
+	code, err := h.Certificates.CodeFor(ctx, u.ID, guide.ID)
 	if err != nil {
 		return GuideProgress{}, err
 	}
-	for _, cert := range certs {
-		if cert.GuideID != nil && *cert.GuideID == guide.ID {
-			url := certificatePage(cert.Code)
-			p.CertificateURL = &url
-		}
+	if code != "" {
+		url := certificatePage(code)
+		p.CertificateURL = &url
 	}
 	return p, nil
 }
