@@ -29,7 +29,9 @@ type (
 			Name        string `json:"name"`
 			Description string `json:"description"`
 		} `json:"tags"`
-		Paths      map[string]oaPathItem `json:"paths"`
+		Paths map[string]oaPathItem `json:"paths"`
+		// text renders the descriptions (not part of the document).
+		text       docText
 		Components struct {
 			Parameters    map[string]oaParameter   `json:"parameters"`
 			Responses     map[string]oaResponse    `json:"responses"`
@@ -132,14 +134,14 @@ func buildAPIReference(raw []byte) (pages.APIReference, error) {
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		return pages.APIReference{}, fmt.Errorf("api docs: read the OpenAPI document: %w", err)
 	}
-	ref := pages.APIReference{Title: doc.Info.Title, Version: doc.Info.Version, Intro: pages.ParseText(doc.Info.Description)}
+	ref := pages.APIReference{Title: doc.Info.Title, Version: doc.Info.Version, IntroHTML: doc.text.block(doc.Info.Description)}
 	groups := map[string]int{}
 	group := func(name, description string) int {
 		if i, ok := groups[name]; ok {
 			return i
 		}
 		groups[name] = len(ref.Groups)
-		ref.Groups = append(ref.Groups, pages.APIGroup{Name: name, Description: pages.ParseInline(description)})
+		ref.Groups = append(ref.Groups, pages.APIGroup{Name: name, DescriptionHTML: doc.text.inline(description)})
 		return groups[name]
 	}
 	for _, t := range doc.Tags {
@@ -173,7 +175,35 @@ func buildAPIReference(raw []byte) (pages.APIReference, error) {
 	}
 	// A declared tag no operation uses would be an empty heading.
 	ref.Groups = slices.DeleteFunc(ref.Groups, func(g pages.APIGroup) bool { return len(g.Operations) == 0 })
+	if doc.text.err != nil {
+		return pages.APIReference{}, fmt.Errorf("api docs: %w", doc.text.err)
+	}
 	return ref, nil
+}
+
+// docText renders the document's descriptions, which OpenAPI defines as
+// CommonMark, with the renderer step bodies use (sanitized), once, when
+// the reference is built. It keeps the first error.
+type docText struct{ err error }
+
+// block renders s as paragraphs, lists and code.
+func (t *docText) block(s string) string {
+	if strings.TrimSpace(s) == "" || t.err != nil {
+		return ""
+	}
+	html, err := models.RenderMarkdown(s)
+	t.err = err
+	return html
+}
+
+// inline renders s for a table cell or a heading's line: a text of one
+// paragraph loses the paragraph around it.
+func (t *docText) inline(s string) string {
+	html := strings.TrimSpace(t.block(s))
+	if inner, ok := strings.CutPrefix(html, "<p>"); ok && strings.HasSuffix(inner, "</p>") && !strings.Contains(inner, "<p>") {
+		return strings.TrimSuffix(inner, "</p>")
+	}
+	return html
 }
 
 // operation describes one operation; path is the full path (server URL
@@ -181,7 +211,7 @@ func buildAPIReference(raw []byte) (pages.APIReference, error) {
 func (d *oaDocument) operation(path, method string, shared []oaParameter, op *oaOperation) pages.APIOperation {
 	o := pages.APIOperation{
 		ID: op.OperationID, Method: method, Path: path, Summary: op.Summary,
-		Description: pages.ParseText(op.Description), Deprecated: op.Deprecated,
+		DescriptionHTML: d.text.block(op.Description), Deprecated: op.Deprecated,
 	}
 	security := d.Security
 	if op.Security != nil {
@@ -191,7 +221,7 @@ func (d *oaDocument) operation(path, method string, shared []oaParameter, op *oa
 	params := d.parameters(shared, op.Parameters)
 	for _, p := range params {
 		o.Parameters = append(o.Parameters, pages.APIParameter{
-			Name: p.Name, In: p.In, Required: p.Required, Type: d.typeOf(p.Schema), Description: p.Description,
+			Name: p.Name, In: p.In, Required: p.Required, Type: d.typeOf(p.Schema), DescriptionHTML: d.text.inline(p.Description),
 		})
 	}
 	var body *oaMediaType
@@ -207,7 +237,7 @@ func (d *oaDocument) operation(path, method string, shared []oaParameter, op *oa
 		if name, ok := strings.CutPrefix(r.Ref, "#/components/responses/"); ok {
 			r = d.Components.Responses[name]
 		}
-		o.Responses = append(o.Responses, pages.APIResponse{Status: status, Description: r.Description})
+		o.Responses = append(o.Responses, pages.APIResponse{Status: status, DescriptionHTML: d.text.inline(r.Description)})
 	}
 	o.Curl = curlExample(method, path, params, o.Public, o.BodyType, body)
 	return o
@@ -332,7 +362,7 @@ func (d *oaDocument) fields(s *oaSchema, prefix string, depth int) []pages.APIFi
 			desc = resolved.Description
 		}
 		out = append(out, pages.APIField{
-			Name: prefix + name, Type: d.typeOf(prop), Required: slices.Contains(s.Required, name), Description: desc,
+			Name: prefix + name, Type: d.typeOf(prop), Required: slices.Contains(s.Required, name), DescriptionHTML: d.text.inline(desc),
 		})
 		switch {
 		case resolved == nil:

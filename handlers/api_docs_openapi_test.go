@@ -85,15 +85,17 @@ func TestBuildAPIReference(t *testing.T) {
 	if strings.Join(groups, ",") != "users,images,other" {
 		t.Fatalf("groups: got %v", groups)
 	}
-	if len(ref.Intro) != 2 || len(ref.Intro[1].Items) != 2 || !ref.Intro[0].Parts[1].Code {
-		t.Errorf("intro: got %+v", ref.Intro)
+	// Descriptions are CommonMark: a paragraph with code, then a list.
+	if want := "<p>Intro with <code>code</code>.</p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n"; ref.IntroHTML != want {
+		t.Errorf("intro: got %q, want %q", ref.IntroHTML, want)
 	}
 
 	up := ref.Groups[0].Operations[0]
 	if up.Method != "PATCH" || up.Path != "/api/v1/users/{id}" || up.Public || !slices.Equal(up.Scopes, []string{"write", "admin"}) {
 		t.Errorf("updateUser: %s %s public=%v scopes=%v", up.Method, up.Path, up.Public, up.Scopes)
 	}
-	if len(up.Parameters) != 2 || up.Parameters[0].Description != "Overrides the shared one." {
+	// In a table cell a one-paragraph description has no paragraph.
+	if len(up.Parameters) != 2 || up.Parameters[0].DescriptionHTML != "Overrides the shared one." {
 		t.Errorf("parameters: got %+v", up.Parameters)
 	}
 	var fields []string
@@ -111,9 +113,9 @@ func TestBuildAPIReference(t *testing.T) {
 	}
 	var statuses []string
 	for _, r := range up.Responses {
-		statuses = append(statuses, r.Status+" "+r.Description)
+		statuses = append(statuses, r.Status+" "+r.DescriptionHTML)
 	}
-	if strings.Join(statuses, "|") != "200 Changed.|422 Fields `errors` lists.|default Anything else." {
+	if strings.Join(statuses, "|") != "200 Changed.|422 Fields <code>errors</code> lists.|default Anything else." {
 		t.Errorf("responses: got %q", statuses)
 	}
 	wantCurl := `curl -sS -X PATCH "$STEPWISE/api/v1/users/1" \
@@ -134,7 +136,8 @@ func TestBuildAPIReference(t *testing.T) {
 		t.Errorf("public operation: public=%v curl %q", ping.Public, ping.Curl)
 	}
 
-	// Rendered, the document's text is escaped, never markup.
+	// Rendered, the document's text is sanitized Markdown: its HTML never
+	// reaches the page as markup, and the example body stays text.
 	var b strings.Builder
 	p := views.Page{Title: "API reference", Asset: func(s string) string { return "/static/" + s }}
 	if err := pages.APIDocs(p, ref).Render(context.Background(), &b); err != nil {
@@ -143,8 +146,8 @@ func TestBuildAPIReference(t *testing.T) {
 	if strings.Contains(b.String(), "<script>alert(1)") || strings.Contains(b.String(), "<b>me</b>") {
 		t.Errorf("document text rendered as markup")
 	}
-	if !strings.Contains(b.String(), "&lt;script&gt;alert(1)") {
-		t.Errorf("the tag description is not shown")
+	if !strings.Contains(b.String(), "People") || !strings.Contains(b.String(), "&lt;b&gt;me&lt;/b&gt;") {
+		t.Errorf("the tag description or the example body is not shown")
 	}
 }
 
@@ -154,18 +157,18 @@ func TestBuildAPIReferenceRefusesGarbage(t *testing.T) {
 	}
 }
 
-func TestParseText(t *testing.T) {
-	blocks := pages.ParseText("First `a` line\ncontinues.\n\n- x\n- `y`\n\nUnmatched ` stays.")
-	if len(blocks) != 3 {
-		t.Fatalf("blocks: got %+v", blocks)
+func TestDocTextRendersOnceAndSafely(t *testing.T) {
+	var d docText
+	if got := d.inline("Use `If-Match`, see [the reference](/api/docs)."); got != `Use <code>If-Match</code>, see <a href="/api/docs" rel="nofollow">the reference</a>.` {
+		t.Errorf("inline: got %q", got)
 	}
-	if got := blocks[0].Parts; len(got) != 3 || got[0].Text != "First " || !got[1].Code || got[2].Text != " line continues." {
-		t.Errorf("paragraph: got %+v", got)
+	if got := d.inline("One.\n\nTwo."); got != "<p>One.</p>\n<p>Two.</p>" {
+		t.Errorf("two paragraphs keep theirs: got %q", got)
 	}
-	if got := blocks[1].Items; len(got) != 2 || got[1][0].Text != "y" || !got[1][0].Code {
-		t.Errorf("list: got %+v", got)
+	if got := d.block("Hi <script>alert(1)</script><img src=x onerror=alert(1)>"); strings.Contains(got, "<script") || strings.Contains(got, "onerror") {
+		t.Errorf("markup survived: %q", got)
 	}
-	if got := blocks[2].Parts; len(got) != 1 || got[0].Text != "Unmatched ` stays." {
-		t.Errorf("unmatched backtick: got %+v", got)
+	if d.inline("  ") != "" || d.err != nil {
+		t.Errorf("blank: got %q, err %v", d.inline("  "), d.err)
 	}
 }

@@ -79,7 +79,7 @@ func APIDocs(p views.Page, r APIReference) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = textBlocks(r.Intro).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = templ.Raw(r.IntroHTML).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -139,12 +139,12 @@ func APIDocs(p views.Page, r APIReference) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				if len(g.Description) > 0 {
+				if g.DescriptionHTML != "" {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<p>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = textParts(g.Description).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = templ.Raw(g.DescriptionHTML).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -451,7 +451,7 @@ func apiOperation(op APIOperation) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = textBlocks(op.Description).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = templ.Raw(op.DescriptionHTML).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -530,7 +530,7 @@ func apiOperation(op APIOperation) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = textParts(ParseInline(prm.Description)).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = templ.Raw(prm.DescriptionHTML).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -636,7 +636,7 @@ func apiOperation(op APIOperation) templ.Component {
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						templ_7745c5c3_Err = textParts(ParseInline(f.Description)).Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = templ.Raw(f.DescriptionHTML).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
@@ -679,7 +679,7 @@ func apiOperation(op APIOperation) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = textParts(ParseInline(res.Description)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = templ.Raw(res.DescriptionHTML).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -784,118 +784,6 @@ func apiTable(id, label string) templ.Component {
 	})
 }
 
-func textBlocks(blocks []TextBlock) templ.Component {
-	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
-		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
-		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
-			return templ_7745c5c3_CtxErr
-		}
-		templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
-		if !templ_7745c5c3_IsBuffer {
-			defer func() {
-				templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
-				if templ_7745c5c3_Err == nil {
-					templ_7745c5c3_Err = templ_7745c5c3_BufErr
-				}
-			}()
-		}
-		ctx = templ.InitializeContext(ctx)
-		ctx = templ.ClearChildren(ctx)
-		for _, b := range blocks {
-			if len(b.Items) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 71, "<ul>")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				for _, it := range b.Items {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 72, "<li>")
-					if templ_7745c5c3_Err != nil {
-						return templ_7745c5c3_Err
-					}
-					templ_7745c5c3_Err = textParts(it).Render(ctx, templ_7745c5c3_Buffer)
-					if templ_7745c5c3_Err != nil {
-						return templ_7745c5c3_Err
-					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 73, "</li>")
-					if templ_7745c5c3_Err != nil {
-						return templ_7745c5c3_Err
-					}
-				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 74, "</ul>")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 75, "<p>")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				templ_7745c5c3_Err = textParts(b.Parts).Render(ctx, templ_7745c5c3_Buffer)
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 76, "</p>")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-			}
-		}
-		return nil
-	})
-}
-
-func textParts(parts []TextPart) templ.Component {
-	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
-		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
-		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
-			return templ_7745c5c3_CtxErr
-		}
-		templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
-		if !templ_7745c5c3_IsBuffer {
-			defer func() {
-				templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
-				if templ_7745c5c3_Err == nil {
-					templ_7745c5c3_Err = templ_7745c5c3_BufErr
-				}
-			}()
-		}
-		ctx = templ.InitializeContext(ctx)
-		ctx = templ.ClearChildren(ctx)
-		for _, t := range parts {
-			if t.Code {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 77, "<code>")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				var templ_7745c5c3_Var40 string
-				templ_7745c5c3_Var40, templ_7745c5c3_Err = templ.JoinStringErrs(t.Text)
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `pages/api_docs.templ`, Line: 188, Col: 17}
-				}
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var40))
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 78, "</code>")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-			} else {
-				var templ_7745c5c3_Var41 string
-				templ_7745c5c3_Var41, templ_7745c5c3_Err = templ.JoinStringErrs(t.Text)
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `pages/api_docs.templ`, Line: 190, Col: 11}
-				}
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var41))
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-			}
-		}
-		return nil
-	})
-}
-
 // apiConventions explains what every operation has in common. Problem
 // details link here by their type ("/api/docs#conditional-requests").
 func apiConventions() templ.Component {
@@ -915,72 +803,72 @@ func apiConventions() templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 79, "<section class=\"api-conventions\" aria-labelledby=\"conventions-title\"><h2 id=\"conventions-title\">How the API works</h2><p>The examples use two shell variables: <code>STEPWISE</code>, this site's address (such as <code>https://stepwise.example.com</code>), and <code>TOKEN</code>, a personal access token.</p><h3 id=\"authentication\">Authentication</h3><p>Send a personal access token with every request: <code>Authorization: Bearer swp_…</code>. Create tokens on <a href=\"/account/tokens\">your account's access tokens page</a>, or with <code>POST /api/v1/tokens</code> and your email and password. Each token has scopes:</p><ul><li><code>read</code>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 71, "<section class=\"api-conventions\" aria-labelledby=\"conventions-title\"><h2 id=\"conventions-title\">How the API works</h2><p>The examples use two shell variables: <code>STEPWISE</code>, this site's address (such as <code>https://stepwise.example.com</code>), and <code>TOKEN</code>, a personal access token.</p><h3 id=\"authentication\">Authentication</h3><p>Send a personal access token with every request: <code>Authorization: Bearer swp_…</code>. Create tokens on <a href=\"/account/tokens\">your account's access tokens page</a>, or with <code>POST /api/v1/tokens</code> and your email and password. Each token has scopes:</p><ul><li><code>read</code>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var39 string
+		templ_7745c5c3_Var39, templ_7745c5c3_Err = templ.JoinStringErrs(" for ")
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `pages/api_docs.templ`, Line: 183, Col: 33}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var39))
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 72, "<code>GET</code> requests;</li><li><code>write</code>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var40 string
+		templ_7745c5c3_Var40, templ_7745c5c3_Err = templ.JoinStringErrs(" for everything that creates, changes or deletes;")
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `pages/api_docs.templ`, Line: 184, Col: 78}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var40))
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 73, "</li><li><code>admin</code>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var41 string
+		templ_7745c5c3_Var41, templ_7745c5c3_Err = templ.JoinStringErrs(" for the administration endpoints (administrators' tokens only).")
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `pages/api_docs.templ`, Line: 185, Col: 93}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var41))
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 74, "</li></ul><p>Within its scopes a token can do exactly what its owner can do in the browser. A missing, unknown, revoked or expired token gets <code>401 Unauthorized</code> (with a <code>WWW-Authenticate</code> header). A token without the scope a request needs, or whose owner may not do it, gets <code>403 Forbidden</code>; a resource the owner may not see at all (someone else's draft, another user's token) is <code>404 Not Found</code>, so its existence is not revealed. Browser sessions are never accepted here.</p><h3 id=\"errors\">Errors</h3><p>Every error is an RFC 9457 problem detail with the content type <code>application/problem+json</code>: <code>type</code>, <code>title</code> and <code>status</code>, usually a <code>detail</code> saying what to do, the <code>instance</code> (the path requested) and a <code>request_id</code>, which is also on the server's logs — quote it when you report a problem. A <code>type</code> other than <code>about:blank</code> links to the section of this page that explains it.</p><h3 id=\"validation\">Validation errors</h3><p>A well-formed request whose fields are not acceptable gets <code>422 Unprocessable Entity</code> with <code>type</code> <code>/api/docs#validation</code> and an <code>errors</code> list naming each field and what is wrong with it, for example <code>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var42 string
+		templ_7745c5c3_Var42, templ_7745c5c3_Err = templ.JoinStringErrs(`{"field": "name", "detail": "Use at most 80 characters of plain text."}`)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `pages/api_docs.templ`, Line: 208, Col: 84}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var42))
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 75, "</code>. Fix every field listed and send the request again.</p><h3 id=\"malformed\">Malformed requests</h3><p>Request bodies are JSON objects sent with <code>Content-Type: application/json</code>; another content type gets <code>415 Unsupported Media Type</code>. A body that is not valid JSON, is empty, holds more than one value, has a field of the wrong type or a field the operation does not take gets <code>400 Bad Request</code> with <code>type</code> <code>/api/docs#malformed</code>; the <code>detail</code> says which. A query parameter that is not acceptable (such as <code>limit=1000</code>) is a <code>400</code> too.</p><h3 id=\"conditional-requests\">Conditional requests</h3><p>Every resource is sent with a strong <code>ETag</code>. Send it back in <code>If-None-Match</code> and an unchanged resource answers <code>304 Not Modified</code> with no body.</p><p>To change or delete a resource, send the <code>ETag</code> of your last <code>GET</code> in <code>If-Match</code>. Without it the answer is <code>428 Precondition Required</code>; if the resource changed since, <code>412 Precondition Failed</code> — fetch it again, re-apply your change and retry. This way two integrations never silently overwrite each other. Switches that are safe to repeat (such as publishing) take <code>If-Match</code> optionally. Both problems have <code>type</code> <code>/api/docs#conditional-requests</code>.</p><h3 id=\"pagination\">Pagination</h3><p>Lists answer <code>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var43 string
-		templ_7745c5c3_Var43, templ_7745c5c3_Err = templ.JoinStringErrs(" for ")
+		templ_7745c5c3_Var43, templ_7745c5c3_Err = templ.JoinStringErrs(`{"items": […], "next_cursor": "…"}`)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `pages/api_docs.templ`, Line: 211, Col: 33}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `pages/api_docs.templ`, Line: 234, Col: 64}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var43))
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 80, "<code>GET</code> requests;</li><li><code>write</code>")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var44 string
-		templ_7745c5c3_Var44, templ_7745c5c3_Err = templ.JoinStringErrs(" for everything that creates, changes or deletes;")
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `pages/api_docs.templ`, Line: 212, Col: 78}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var44))
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 81, "</li><li><code>admin</code>")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var45 string
-		templ_7745c5c3_Var45, templ_7745c5c3_Err = templ.JoinStringErrs(" for the administration endpoints (administrators' tokens only).")
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `pages/api_docs.templ`, Line: 213, Col: 93}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var45))
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 82, "</li></ul><p>Within its scopes a token can do exactly what its owner can do in the browser. A missing, unknown, revoked or expired token gets <code>401 Unauthorized</code> (with a <code>WWW-Authenticate</code> header). A token without the scope a request needs, or whose owner may not do it, gets <code>403 Forbidden</code>; a resource the owner may not see at all (someone else's draft, another user's token) is <code>404 Not Found</code>, so its existence is not revealed. Browser sessions are never accepted here.</p><h3 id=\"errors\">Errors</h3><p>Every error is an RFC 9457 problem detail with the content type <code>application/problem+json</code>: <code>type</code>, <code>title</code> and <code>status</code>, usually a <code>detail</code> saying what to do, the <code>instance</code> (the path requested) and a <code>request_id</code>, which is also on the server's logs — quote it when you report a problem. A <code>type</code> other than <code>about:blank</code> links to the section of this page that explains it.</p><h3 id=\"validation\">Validation errors</h3><p>A well-formed request whose fields are not acceptable gets <code>422 Unprocessable Entity</code> with <code>type</code> <code>/api/docs#validation</code> and an <code>errors</code> list naming each field and what is wrong with it, for example <code>")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var46 string
-		templ_7745c5c3_Var46, templ_7745c5c3_Err = templ.JoinStringErrs(`{"field": "name", "detail": "Use at most 80 characters of plain text."}`)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `pages/api_docs.templ`, Line: 236, Col: 84}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var46))
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 83, "</code>. Fix every field listed and send the request again.</p><h3 id=\"malformed\">Malformed requests</h3><p>Request bodies are JSON objects sent with <code>Content-Type: application/json</code>; another content type gets <code>415 Unsupported Media Type</code>. A body that is not valid JSON, is empty, holds more than one value, has a field of the wrong type or a field the operation does not take gets <code>400 Bad Request</code> with <code>type</code> <code>/api/docs#malformed</code>; the <code>detail</code> says which. A query parameter that is not acceptable (such as <code>limit=1000</code>) is a <code>400</code> too.</p><h3 id=\"conditional-requests\">Conditional requests</h3><p>Every resource is sent with a strong <code>ETag</code>. Send it back in <code>If-None-Match</code> and an unchanged resource answers <code>304 Not Modified</code> with no body.</p><p>To change or delete a resource, send the <code>ETag</code> of your last <code>GET</code> in <code>If-Match</code>. Without it the answer is <code>428 Precondition Required</code>; if the resource changed since, <code>412 Precondition Failed</code> — fetch it again, re-apply your change and retry. This way two integrations never silently overwrite each other. Switches that are safe to repeat (such as publishing) take <code>If-Match</code> optionally. Both problems have <code>type</code> <code>/api/docs#conditional-requests</code>.</p><h3 id=\"pagination\">Pagination</h3><p>Lists answer <code>")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var47 string
-		templ_7745c5c3_Var47, templ_7745c5c3_Err = templ.JoinStringErrs(`{"items": […], "next_cursor": "…"}`)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `pages/api_docs.templ`, Line: 262, Col: 64}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var47))
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 84, "</code>. Ask for the next page with <code>?cursor=</code> and the <code>next_cursor</code> value, unchanged (it is opaque); it is <code>null</code> on the last page. The next page's address is also in a <code>Link</code> header with <code>rel=\"next\"</code>. <code>?limit=</code> sets the page size, from 1 to 100 (20 unless you say).</p><h3 id=\"rate-limit\">Rate limit</h3><p>Each token may make a fixed number of requests per time window (by default 600 a minute). Every answer says where the token stands: <code>RateLimit-Policy</code> (requests and window in seconds), <code>RateLimit-Limit</code>, <code>RateLimit-Remaining</code> and <code>RateLimit-Reset</code> (seconds until the window ends). Over the limit the answer is <code>429 Too Many Requests</code> with <code>type</code> <code>/api/docs#rate-limit</code> and a <code>Retry-After</code> header: wait that many seconds, then continue. Creating a token with a password is throttled like the login form instead.</p></section>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 76, "</code>. Ask for the next page with <code>?cursor=</code> and the <code>next_cursor</code> value, unchanged (it is opaque); it is <code>null</code> on the last page. The next page's address is also in a <code>Link</code> header with <code>rel=\"next\"</code>. <code>?limit=</code> sets the page size, from 1 to 100 (20 unless you say).</p><h3 id=\"rate-limit\">Rate limit</h3><p>Each token may make a fixed number of requests per time window (by default 600 a minute). Every answer says where the token stands: <code>RateLimit-Policy</code> (requests and window in seconds), <code>RateLimit-Limit</code>, <code>RateLimit-Remaining</code> and <code>RateLimit-Reset</code> (seconds until the window ends). Over the limit the answer is <code>429 Too Many Requests</code> with <code>type</code> <code>/api/docs#rate-limit</code> and a <code>Retry-After</code> header: wait that many seconds, then continue. Creating a token with a password is throttled like the login form instead.</p></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
