@@ -12,6 +12,7 @@ import (
 // Security events written to the audit log.
 const (
 	EventSignup             = "signup"
+	EventSignupThrottled    = "signup.throttled"
 	EventLoginSuccess       = "login.success"
 	EventLoginFailure       = "login.failure"
 	EventLoginThrottled     = "login.throttled"
@@ -45,7 +46,7 @@ const (
 
 // AuditEvents lists every event, for the admin page's filter.
 var AuditEvents = []string{
-	EventSignup, EventLoginSuccess, EventLoginFailure, EventLoginThrottled, EventLogout,
+	EventSignup, EventSignupThrottled, EventLoginSuccess, EventLoginFailure, EventLoginThrottled, EventLogout,
 	EventPasswordChange, EventPasswordResetAsked, EventPasswordReset, EventEmailVerified,
 	EventEmailChangeAsked, EventEmailChange, EventTwoFactorOn, EventTwoFactorOff,
 	EventTwoFactorFailure, EventRecoveryCodeUsed, EventRecoveryCodesNew, EventSessionRevoked, EventRoleChange,
@@ -55,7 +56,10 @@ var AuditEvents = []string{
 }
 
 // AuditEntry is one security event as recorded. Detail is a short
-// human-readable note and must never hold a secret.
+// human-readable note and must never hold a secret. ActorEmail and
+// TargetEmail are copies of the accounts' emails taken when Record wrote
+// the event; nil when there was no account, or it was deleted before the
+// log kept emails.
 type AuditEntry struct {
 	ID          int64     `db:"id" json:"id"`
 	At          time.Time `db:"at" json:"at"`
@@ -72,15 +76,29 @@ type AuditEntry struct {
 // Audit is the security event log.
 type Audit struct{ db *db.DB }
 
-// Record writes an event. Zero actor or target ids are stored as NULL.
+// emailOf is the email an account id has now, or, for an account already
+// deleted (an account's deletion is recorded after it), the last one the
+// log saw it with. Ids are never reused, so the log's copy is that
+// account's. Its one parameter is the id, given three times.
+const emailOf = `coalesce(
+	(SELECT email FROM users WHERE id = ?),
+	(SELECT email FROM (
+		SELECT id, actor_email AS email FROM audit_log WHERE actor_id = ? AND actor_email IS NOT NULL
+		UNION ALL
+		SELECT id, target_email FROM audit_log WHERE target_id = ? AND target_email IS NOT NULL
+	) ORDER BY id DESC LIMIT 1))`
+
+// Record writes an event with a snapshot of the actor's and the target's
+// emails. Zero actor or target ids are stored as NULL.
 func (a *Audit) Record(ctx context.Context, e AuditEntry) error {
 	if e.At.IsZero() {
 		e.At = now()
 	}
 	_, err := a.db.Exec(ctx, `
-		INSERT INTO audit_log (at, event, actor_id, target_id, ip, user_agent, detail)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		e.At, e.Event, e.ActorID, e.TargetID, e.IP, truncate(e.UserAgent, 300), truncate(e.Detail, 500))
+		INSERT INTO audit_log (at, event, actor_id, target_id, ip, user_agent, detail, actor_email, target_email)
+		VALUES (?, ?, ?, ?, ?, ?, ?, `+emailOf+`, `+emailOf+`)`,
+		e.At, e.Event, e.ActorID, e.TargetID, e.IP, truncate(e.UserAgent, 300), truncate(e.Detail, 500),
+		e.ActorID, e.ActorID, e.ActorID, e.TargetID, e.TargetID, e.TargetID)
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", e.Event, err)
 	}
@@ -141,11 +159,11 @@ func (a *Audit) List(ctx context.Context, f AuditFilter) ([]AuditEntry, bool, er
 		where = append(where, "l.id < ?")
 		args = append(args, f.Before)
 	}
+	// The emails are the snapshots taken when each event was recorded, not
+	// the accounts' current ones.
 	q := `SELECT l.id, l.at, l.event, l.actor_id, l.target_id, l.ip, l.user_agent, l.detail,
-	             ua.email AS actor_email, ut.email AS target_email
-	      FROM audit_log l
-	      LEFT JOIN users ua ON ua.id = l.actor_id
-	      LEFT JOIN users ut ON ut.id = l.target_id`
+	             l.actor_email, l.target_email
+	      FROM audit_log l`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
