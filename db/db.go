@@ -34,6 +34,9 @@ type DB struct {
 	wStmts stmtCache
 	rStmts stmtCache
 
+	// health remembers failed writes for readiness (write_health.go).
+	health writeHealth
+
 	// queries counts statements run through Get, Select, Exec and
 	// GetWrite, so tests can prove a page's query count is fixed.
 	queries atomic.Int64
@@ -154,7 +157,8 @@ func (d *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, e
 	if err != nil {
 		return nil, err
 	}
-	return stmt.ExecContext(ctx, args...)
+	res, err := stmt.ExecContext(ctx, args...)
+	return res, d.health.note(err)
 }
 
 // GetWrite is Get on the writer: for INSERT … RETURNING and for reads that
@@ -164,7 +168,7 @@ func (d *DB) GetWrite(ctx context.Context, dest any, query string, args ...any) 
 	if err != nil {
 		return err
 	}
-	return stmt.GetContext(ctx, dest, args...)
+	return d.health.note(stmt.GetContext(ctx, dest, args...))
 }
 
 func (d *DB) readStmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
@@ -196,10 +200,17 @@ func (d *DB) writeStmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
 
 // stmtCache prepares each distinct query once per handle; database/sql
 // re-prepares it transparently on each pooled connection.
+//
+// Its lock is never held while waiting for anything else (a connection, a
+// query): every path that takes it only reads or writes the map.
 type stmtCache struct {
-	mu sync.RWMutex
-	m  map[string]*sqlx.Stmt
+	mu     sync.RWMutex
+	m      map[string]*sqlx.Stmt
+	closed bool
 }
+
+// errClosed is a query's error once the database is closing.
+var errClosed = errors.New("db: closed")
 
 func (c *stmtCache) cached(query string) *sqlx.Stmt {
 	c.mu.RLock()
@@ -208,20 +219,26 @@ func (c *stmtCache) cached(query string) *sqlx.Stmt {
 }
 
 func (c *stmtCache) get(ctx context.Context, h *sqlx.DB, query string) (*sqlx.Stmt, error) {
-	c.mu.RLock()
-	s, ok := c.m[query]
-	c.mu.RUnlock()
-	if ok {
+	if s := c.cached(query); s != nil {
 		return s, nil
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if s, ok := c.m[query]; ok {
-		return s, nil
-	}
+	// Prepare without holding the lock: preparing waits for a connection,
+	// and on the writer that connection may belong to a transaction that
+	// needs this lock (cached) before it can finish and give it back.
 	s, err := h.PreparexContext(ctx, h.Rebind(query))
 	if err != nil {
 		return nil, fmt.Errorf("db: prepare: %w", err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		_ = s.Close()
+		return nil, errClosed
+	}
+	if old, ok := c.m[query]; ok {
+		// Another goroutine prepared it meanwhile; keep one.
+		_ = s.Close()
+		return old, nil
 	}
 	if c.m == nil {
 		c.m = make(map[string]*sqlx.Stmt)
@@ -237,6 +254,7 @@ func (c *stmtCache) close() {
 		_ = s.Close()
 	}
 	c.m = nil
+	c.closed = true
 }
 
 // IsUniqueViolation reports whether err is a unique or primary-key

@@ -38,7 +38,7 @@ func (d *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) (er
 		return err
 	}
 	if err = tx.Commit(); err != nil {
-		return fmt.Errorf("db: commit: %w", err)
+		return fmt.Errorf("db: commit: %w", d.health.note(err))
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/gofiber/fiber/v2"
@@ -13,8 +14,8 @@ import (
 
 // accountUsers is what the account page needs from the user store.
 type accountUsers interface {
-	CheckPassword(user models.User, password string) bool
-	SetPassword(ctx context.Context, id int64, password string) error
+	CheckPassword(ctx context.Context, user models.User, password string) (bool, error)
+	SetPasswordHash(ctx context.Context, id int64, hash string) error
 	Delete(ctx context.Context, id int64) error
 	Export(ctx context.Context, id int64) (models.UserExport, error)
 }
@@ -24,6 +25,13 @@ type accountSessions interface {
 	List(ctx context.Context, userID int64) ([]models.UserSession, error)
 	Delete(ctx context.Context, userID int64, id string) error
 	DeleteOthers(ctx context.Context, userID int64, keep string) (int64, error)
+}
+
+// accountAPITokens is what the password form needs from the API tokens:
+// how many work, and revoking them all.
+type accountAPITokens interface {
+	CountActive(ctx context.Context, userID int64) (int, error)
+	RevokeAll(ctx context.Context, userID int64) (int64, error)
 }
 
 // auditReader lists audit entries.
@@ -41,9 +49,11 @@ type recoveryCounter interface {
 type Account struct {
 	Users        accountUsers
 	UserSessions accountSessions
+	APITokens    accountAPITokens
 	Audit        auditReader
 	TwoFactor    recoveryCounter
 	Sessions     *scs.SessionManager
+	Tx           txRunner
 	viewer
 }
 
@@ -59,6 +69,9 @@ func (h *Account) data(c *fiber.Ctx, u *models.User) (pages.AccountData, error) 
 		return d, err
 	}
 	if d.Events, _, err = h.Audit.List(ctx, models.AuditFilter{UserID: u.ID, Limit: accountEventsShown}); err != nil {
+		return d, err
+	}
+	if d.Password.ActiveTokens, err = h.APITokens.CountActive(ctx, u.ID); err != nil {
 		return d, err
 	}
 	if u.TwoFactor() {
@@ -95,18 +108,21 @@ func (h *Account) Show(c *fiber.Ctx) error {
 // accountNotices are the confirmations ?done= may ask for; anything else
 // shows nothing, so the query cannot put arbitrary text on the page.
 var accountNotices = map[string]string{
-	"password":       "Your password was changed. Every other browser was signed out.",
-	"session":        "That browser was signed out.",
-	"sessions":       "Every other browser was signed out.",
-	"twofactor-on":   "Two-factor authentication is on.",
-	"twofactor-off":  "Two-factor authentication is off.",
-	"email-verified": "Your email address is verified.",
-	"email-sent":     "We sent a link to your new address. Your email changes when you open it.",
-	"verify-sent":    "We sent you a new verification link.",
+	"password":        "Your password was changed. Every other browser was signed out; your API tokens still work.",
+	"password-tokens": "Your password was changed. Every other browser was signed out and your API tokens were revoked.",
+	"session":         "That browser was signed out.",
+	"sessions":        "Every other browser was signed out.",
+	"twofactor-on":    "Two-factor authentication is on.",
+	"twofactor-off":   "Two-factor authentication is off.",
+	"email-verified":  "Your email address is verified.",
+	"email-sent":      "We sent a link to your new address. Your email changes when you open it.",
+	"verify-sent":     "We sent you a new verification link.",
 }
 
 // ChangePassword sets a new password after checking the current one, and
-// ends every other session.
+// ends every other session; with the box ticked it revokes the user's API
+// tokens too. It is one transaction: the password does not change without
+// the sessions and tokens it promised to end.
 func (h *Account) ChangePassword(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	u := CurrentUser(c)
@@ -114,8 +130,12 @@ func (h *Account) ChangePassword(c *fiber.Ctx) error {
 		return err
 	}
 	current, next := c.FormValue("current_password"), c.FormValue("new_password")
+	revokeTokens := c.FormValue("revoke_tokens") != ""
 	errs := models.FieldErrors{}
-	if current == "" || len(current) > 4*models.PasswordMaxLen || !h.Users.CheckPassword(*u, current) {
+	switch ok, err := confirmPassword(ctx, h.Users, *u, current); {
+	case err != nil:
+		return err
+	case !ok:
 		errs.Add("current_password", "That is not your current password.")
 	}
 	if m := models.CheckNewPassword(next, u.Email, u.DisplayName); m != "" {
@@ -124,22 +144,68 @@ func (h *Account) ChangePassword(c *fiber.Ctx) error {
 		errs.Add("new_password", "Choose a password different from your current one.")
 	}
 	if errs.Any() {
-		return h.show(c, fiber.StatusUnprocessableEntity, func(d *pages.AccountData) { d.Password.Errors = errs })
+		return h.show(c, fiber.StatusUnprocessableEntity, func(d *pages.AccountData) {
+			d.Password.Errors, d.Password.RevokeTokens = errs, revokeTokens
+		})
 	}
-	if err := h.Users.SetPassword(ctx, u.ID, next); err != nil {
+	// Hashed before the transaction, which holds the database's writer.
+	hash, err := models.HashPassword(ctx, next)
+	if err != nil {
 		return err
 	}
-	if _, err := h.UserSessions.DeleteOthers(ctx, u.ID, h.Sessions.GetString(ctx, sessionID)); err != nil {
+	keep := h.Sessions.GetString(ctx, sessionID)
+	err = h.Tx.WithTx(ctx, func(ctx context.Context) error {
+		if err := h.Users.SetPasswordHash(ctx, u.ID, hash); err != nil {
+			return err
+		}
+		if _, err := h.UserSessions.DeleteOthers(ctx, u.ID, keep); err != nil {
+			return err
+		}
+		if err := h.Audit.Record(ctx, auditEntry(c, models.EventPasswordChange, u.ID, u.ID, "")); err != nil {
+			return err
+		}
+		if !revokeTokens {
+			return nil
+		}
+		_, err := revokeAPITokens(ctx, c, h.APITokens, h.Audit, u.ID, "with a password change")
+		return err
+	})
+	if err != nil {
 		return err
 	}
-	// A privilege change: renew the session token too.
+	// A privilege change: renew the session token too, after the
+	// transaction: the session store writes through the writer's one
+	// connection, which the transaction holds until it ends.
 	if err := h.Sessions.RenewToken(ctx); err != nil {
 		return err
 	}
-	if err := record(c, h.Audit, models.EventPasswordChange, u.ID, u.ID, ""); err != nil {
-		return err
+	if revokeTokens {
+		return redirect(c, "/account?done=password-tokens")
 	}
 	return redirect(c, "/account?done=password")
+}
+
+// apiTokenRevoker revokes every API token of a user.
+type apiTokenRevoker interface {
+	RevokeAll(ctx context.Context, userID int64) (int64, error)
+}
+
+// revokeAPITokens revokes every API token of the user in ctx's
+// transaction and, when there were any, records how many and why.
+func revokeAPITokens(ctx context.Context, c *fiber.Ctx, tokens apiTokenRevoker, audit auditLog, userID int64, why string) (int64, error) {
+	n, err := tokens.RevokeAll(ctx, userID)
+	if err != nil || n == 0 {
+		return n, err
+	}
+	return n, audit.Record(ctx, auditEntry(c, models.EventAPITokenRevoked, userID, userID, revokedDetail(n, why)))
+}
+
+// revokedDetail is the audit note of n tokens revoked at once.
+func revokedDetail(n int64, why string) string {
+	if n == 1 {
+		return "the only token, " + why
+	}
+	return fmt.Sprintf("all %d tokens, %s", n, why)
 }
 
 // RevokeSession signs out one of the user's other browsers.
@@ -200,8 +266,10 @@ func (h *Account) Delete(c *fiber.Ctx) error {
 	if err := allow(c, models.ManageAccount, u); err != nil {
 		return err
 	}
-	pw := c.FormValue("delete_password")
-	if pw == "" || len(pw) > 4*models.PasswordMaxLen || !h.Users.CheckPassword(*u, pw) {
+	switch ok, err := confirmPassword(ctx, h.Users, *u, c.FormValue("delete_password")); {
+	case err != nil:
+		return err
+	case !ok:
 		errs := models.FieldErrors{"delete_password": "That is not your password."}
 		return h.show(c, fiber.StatusUnprocessableEntity, func(d *pages.AccountData) { d.Delete.Errors = errs })
 	}

@@ -16,8 +16,9 @@ import (
 
 // BodyLimit caps every request body; larger requests are refused before a
 // handler runs. The image upload and guide import routes alone accept more
-// (ImageBodyLimit, ImportBodyLimit): the server reads at most
-// ImportBodyLimit and limitBodies refuses the rest above BodyLimit.
+// (ImageBodyLimit, ImportBodyLimit), which they read to a temporary file
+// (body_limit.go): no request body larger than BodyLimit is ever held in
+// the server's memory by the server itself.
 const BodyLimit = 1 << 20
 
 // Deps are the dependencies every handler may use; cmd builds them.
@@ -27,6 +28,15 @@ type Deps struct {
 	Sessions *scs.SessionManager
 	Assets   *Assets
 	Logger   *slog.Logger
+
+	// CSRFKey signs the CSRF tokens of visitors' forms (csrf.go): at
+	// least 32 bytes, the same on every instance, so derived from the
+	// secret key. New panics without it.
+	CSRFKey []byte
+	// DeviceKey signs the device cookies of browsers that signed in
+	// (device_cookie.go): the same on every instance, so derived from the
+	// secret key. Nil makes a random one, recognised by this process only.
+	DeviceKey []byte
 
 	// Mailer sends the account emails (verification, password reset,
 	// email change). Nil means a development mailbox (mail.Mailbox).
@@ -45,20 +55,44 @@ type Deps struct {
 	// APIRateLimit is each API token's allowance; zero means
 	// api.DefaultRateLimit.
 	APIRateLimit models.RateLimit
+
+	// Limits bound connections, the time a request may take to arrive
+	// and the uploads in flight; zero fields take DefaultLimits' values.
+	Limits Limits
+
+	// RequestTimeout bounds every request's database work; zero means
+	// DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// Draining reports that the server is shutting down, so readiness
+	// turns 503 and a load balancer stops sending requests; nil never.
+	Draining func() bool
 }
 
 // New returns the Fiber app with every middleware and route installed.
 func New(d Deps) *fiber.App {
 	e := &errorPages{logger: d.Logger, assets: d.Assets}
+	lim := d.Limits.withDefaults()
+	d.Limits = lim
 	app := fiber.New(fiber.Config{
-		AppName:               "stepwise",
-		BodyLimit:             ImportBodyLimit, // limitBodies applies BodyLimit to every other route
-		ReadTimeout:           15 * time.Second,
+		AppName: "stepwise",
+		// Bodies are streamed: fasthttp reads at most a few KiB before
+		// the middleware runs, and never allocates a buffer for a length
+		// a client merely announced. limitBodies then reads each body,
+		// bounded by its route's limit (body_limit.go).
+		StreamRequestBody: true,
+		BodyLimit:         BodyLimit,
+		Concurrency:       lim.MaxConns,
+		// The time to read a request's headers and body; an upload's
+		// body gets Limits.UploadTimeout once it has its slot.
+		ReadTimeout:           lim.ReadTimeout,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		ReadBufferSize:        8192,
 		DisableStartupMessage: true,
-		ErrorHandler:          e.handle,
+		// Errors the handlers return are rendered by requestLog; this
+		// one sees the rest, which fasthttp meets before any handler
+		// runs (a timed-out or malformed request).
+		ErrorHandler: serverErrors(d.Logger, e),
 		// Multipart bodies are parsed when a handler asks for them, so a
 		// malformed one fails inside the route (a page, or a problem
 		// detail under /api) rather than before routing, where fasthttp
@@ -74,6 +108,10 @@ func New(d Deps) *fiber.App {
 		ProxyHeader:             fiber.HeaderXForwardedFor,
 		EnableIPValidation:      true,
 	})
+	srv := app.Server()
+	// A body announced larger than its route takes is refused as soon as
+	// the headers are in, before fasthttp reads any of it.
+	srv.HeaderReceived = refuseAnnouncedBodies
 	registerRoutes(app, d, e)
 	return app
 }

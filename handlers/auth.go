@@ -28,6 +28,8 @@ type Auth struct {
 	Throttle     throttle
 	Audit        auditLog
 	Sessions     *scs.SessionManager
+	// Devices recognises browsers that signed in before (device_cookie.go).
+	Devices *devices
 	// Verification mails a new user the link that verifies their address.
 	Verification interface {
 		SendFirst(c *fiber.Ctx, u models.User)
@@ -41,11 +43,16 @@ type userSessionStore interface {
 	Delete(ctx context.Context, userID int64, id string) error
 }
 
-// throttle is what auth needs from the brute-force throttle.
+// throttle is what auth needs from the brute-force throttle: single keys,
+// the budgets a guess at a secret counts against, and allowances.
 type throttle interface {
 	Wait(ctx context.Context, keys ...string) (time.Duration, error)
 	Fail(ctx context.Context, l models.Limit, key string) error
 	Clear(ctx context.Context, key string) error
+	Check(ctx context.Context, b models.Budget) (time.Duration, error)
+	Failed(ctx context.Context, b models.Budget) error
+	Succeeded(ctx context.Context, b models.Budget) error
+	Take(ctx context.Context, as ...models.Allowance) (refused string, wait time.Duration, err error)
 }
 
 // signupForm is the decoded sign-up form.
@@ -90,7 +97,9 @@ func (h *Auth) SignupForm(c *fiber.Ctx) error {
 }
 
 // Signup creates the account and signs the new user in; bad input shows
-// the form again (422) with the input kept and a message per field.
+// the form again (422) with the input kept and a message per field. Valid
+// sign-ups are throttled per address and overall (signup_throttle.go):
+// over the allowance the form comes back 429 with the input kept.
 func (h *Auth) Signup(c *fiber.Ctx) error {
 	if CurrentUser(c) != nil {
 		return redirect(c, "/")
@@ -98,6 +107,14 @@ func (h *Auth) Signup(c *fiber.Ctx) error {
 	f := decodeSignup(c)
 	errs := f.Validate()
 	if !errs.Any() {
+		msg, err := h.signupThrottled(c)
+		if err != nil {
+			return err
+		}
+		if msg != "" {
+			return render(c, fiber.StatusTooManyRequests, pages.Signup(h.page(c, "Sign up", true),
+				pages.SignupForm{Email: f.Email, DisplayName: f.DisplayName, Next: f.Next, Failed: msg}))
+		}
 		user, err := h.Users.Create(c.UserContext(), models.NewUser{Email: f.Email, DisplayName: f.DisplayName, Password: f.Password})
 		switch {
 		case errors.Is(err, models.ErrConflict):
@@ -130,9 +147,12 @@ func (h *Auth) LoginForm(c *fiber.Ctx) error {
 // page never tells whether an email is registered.
 const loginFailed = "That email and password do not match an account."
 
-// Login checks the password (throttled per account and per address), then
-// either signs the user in or, with two-factor on, asks for a code. It
-// returns them to ?next (local paths only).
+// Login checks the password, throttled by models.LoginBudget: a browser
+// with a device cookie for the email on its own budget, any other per
+// account at its address, per address and on the account's budget shared
+// by unrecognised browsers. Then it either signs the user in or, with
+// two-factor on, asks for a code. It returns them to ?next (local paths
+// only).
 func (h *Auth) Login(c *fiber.Ctx) error {
 	if CurrentUser(c) != nil {
 		return redirect(c, "/")
@@ -154,8 +174,8 @@ func (h *Auth) Login(c *fiber.Ctx) error {
 		return render(c, fiber.StatusUnprocessableEntity, pages.Login(h.page(c, "Log in", true), f))
 	}
 
-	keys := []string{"login:email:" + f.Email, "login:ip:" + c.IP()}
-	wait, err := h.Throttle.Wait(ctx, keys...)
+	budget := models.LoginBudget(f.Email, c.IP(), h.Devices.recognise(c, f.Email))
+	wait, err := h.Throttle.Check(ctx, budget)
 	if err != nil {
 		return err
 	}
@@ -174,10 +194,7 @@ func (h *Auth) Login(c *fiber.Ctx) error {
 	user, err := h.Users.Authenticate(ctx, f.Email, password)
 	switch {
 	case errors.Is(err, models.ErrInvalidCredentials):
-		if err := h.Throttle.Fail(ctx, models.AccountLimit, keys[0]); err != nil {
-			return err
-		}
-		if err := h.Throttle.Fail(ctx, models.AddressLimit, keys[1]); err != nil {
+		if err := h.Throttle.Failed(ctx, budget); err != nil {
 			return err
 		}
 		if err := record(c, h.Audit, models.EventLoginFailure, 0, user.ID, ""); err != nil {
@@ -188,7 +205,7 @@ func (h *Auth) Login(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	if err := h.Throttle.Clear(ctx, keys[0]); err != nil {
+	if err := h.Throttle.Succeeded(ctx, budget); err != nil {
 		return err
 	}
 	switch {
@@ -221,7 +238,7 @@ func tooManyAttempts(wait time.Duration) string {
 	return fmt.Sprintf("Too many attempts. Please wait %d seconds and try again.", int(wait.Seconds())+1)
 }
 
-// Logout ends the browser's session and renews its token.
+// Logout ends the browser's session and deletes it.
 func (h *Auth) Logout(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	if u := CurrentUser(c); u != nil {
@@ -232,20 +249,24 @@ func (h *Auth) Logout(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	if err := h.Sessions.RenewToken(ctx); err != nil {
+	// Nothing of the session is worth keeping: delete its row and expire
+	// the cookie, so the browser is a visitor again with no row.
+	if err := h.Sessions.Destroy(ctx); err != nil {
 		return err
 	}
-	h.Sessions.Remove(ctx, sessionID)
-	h.Sessions.Remove(ctx, sessionPending)
-	h.Sessions.Remove(ctx, sessionCSRF)
 	return redirect(c, "/")
 }
 
 // signIn renews the session token (so a token planted before login is
 // useless after it) and the CSRF token, records the browser as one of the
-// user's sessions, and writes event to the audit log.
+// user's sessions, writes event to the audit log, and gives the browser a
+// device cookie for the account.
 func (h *Auth) signIn(c *fiber.Ctx, user models.User, event string) error {
-	return startSession(c, h.Sessions, h.UserSessions, h.Audit, user, event)
+	if err := startSession(c, h.Sessions, h.UserSessions, h.Audit, user, event); err != nil {
+		return err
+	}
+	h.Devices.remember(c, user.Email)
+	return nil
 }
 
 // sessionStarter is what signing in needs from the user_sessions store.

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -103,19 +104,30 @@ func TestSessionCookieAndRenewal(t *testing.T) {
 	srv := newServer(t)
 	c := srv.client()
 	r := c.get("/login")
-	before := sessionCookie(r)
-	if before == nil {
-		t.Fatal("login page set no session cookie")
+	// A visitor has no session (visitor_csrf_test.go): the form's token
+	// goes with a cookie of its own.
+	if ck := sessionCookie(r); ck != nil {
+		t.Fatalf("login page set a session cookie %q", ck.Value)
 	}
-	if !before.HttpOnly || before.SameSite != http.SameSiteLaxMode || before.Secure {
-		t.Errorf("cookie flags: HttpOnly=%v SameSite=%v Secure=%v; want HttpOnly, Lax, not Secure over plain HTTP", before.HttpOnly, before.SameSite, before.Secure)
-	}
+	wantVisitorCookie(t, r, false)
+	// A session the browser held before signing up is not kept.
+	before := srv.plantSession(c)
 	tok, _ := r.doc(t).Find(`input[name="csrf_token"]`).Attr("value")
 	r = c.post("/signup", url.Values{"csrf_token": {tok}, "email": {"s@example.com"}, "display_name": {"S"}, "password": {"s1 glacier orbit tandem"}})
 	wantStatus(t, r, http.StatusSeeOther)
 	after := sessionCookie(r)
-	if after == nil || after.Value == before.Value {
+	if after == nil {
+		t.Fatal("sign-up set no session cookie")
+	}
+	if !after.HttpOnly || after.SameSite != http.SameSiteLaxMode || after.Secure {
+		t.Errorf("cookie flags: HttpOnly=%v SameSite=%v Secure=%v; want HttpOnly, Lax, not Secure over plain HTTP", after.HttpOnly, after.SameSite, after.Secure)
+	}
+	if after.Value == before {
 		t.Errorf("session token not renewed on sign-up")
+	}
+	var kept int
+	if err := srv.DB.Get(context.Background(), &kept, `SELECT count(*) FROM sessions WHERE token = ?`, before); err != nil || kept != 0 {
+		t.Errorf("the session from before sign-up: %d rows (err %v), want 0", kept, err)
 	}
 	r = c.post("/logout", url.Values{"csrf_token": {c.csrf("/")}})
 	wantStatus(t, r, http.StatusSeeOther)

@@ -13,7 +13,7 @@ import (
 
 // changeUsers is what an email change needs from the user store.
 type changeUsers interface {
-	CheckPassword(user models.User, password string) bool
+	CheckPassword(ctx context.Context, user models.User, password string) (bool, error)
 	ByEmail(ctx context.Context, email string) (models.User, error)
 	ByID(ctx context.Context, id int64) (models.User, error)
 	ChangeEmail(ctx context.Context, id int64, email string) error
@@ -56,7 +56,10 @@ func (h *EmailChange) Request(c *fiber.Ctx) error {
 	} else if f.NewEmail == u.Email {
 		f.Errors.Add("new_email", "That is already your email address.")
 	}
-	if password == "" || len(password) > 4*models.PasswordMaxLen || !h.Users.CheckPassword(*u, password) {
+	switch ok, err := confirmPassword(ctx, h.Users, *u, password); {
+	case err != nil:
+		return err
+	case !ok:
 		f.Errors.Add("email_password", "That is not your current password.")
 	}
 	if !f.Errors.Any() {

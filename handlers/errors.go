@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"stepwise/db"
 	"stepwise/handlers/api"
 	"stepwise/models"
 	"stepwise/views"
@@ -32,6 +33,9 @@ func (e *errorPages) handle(c *fiber.Ctx, err error) error {
 		return api.HandleError(c, err, log, rid)
 	}
 	status, title, msg := classify(err)
+	if db.IsStorageFull(err) {
+		c.Set(fiber.HeaderRetryAfter, api.StorageFullRetryAfter)
+	}
 	if status >= 500 {
 		log.Error("request failed", "err", err, "method", c.Method(), "path", c.Path())
 	} else {
@@ -55,6 +59,12 @@ func (e *errorPages) handle(c *fiber.Ctx, err error) error {
 func classify(err error) (status int, title, msg string) {
 	var fe *fiber.Error
 	switch {
+	case db.IsStorageFull(err):
+		// Nothing is wrong with the request, and pages that only read
+		// keep working; say so rather than "something went wrong".
+		return fiber.StatusServiceUnavailable, "Storage full", storageFullMessage
+	case errors.Is(err, errBusy): // the request ran out of time (deadline.go)
+		return errBusy.Code, "Try again in a moment", errBusy.Message
 	case errors.Is(err, models.ErrNotFound):
 		return fiber.StatusNotFound, "Page not found", "There is nothing at this address. It may have moved, or the link may be mistyped."
 	case errors.As(err, &fe):
@@ -78,6 +88,10 @@ func classify(err error) (status int, title, msg string) {
 	return fiber.StatusInternalServerError, "Something went wrong",
 		"Stepwise hit an unexpected problem. It has been logged; please try again, and quote the reference below if it keeps happening."
 }
+
+// storageFullMessage is what a user sees when a write failed because the
+// server's disk is full.
+const storageFullMessage = "Storage is full — your change was not saved. Try again later."
 
 // userMessage keeps a client-error message short and single-line.
 func userMessage(s string) string {

@@ -10,13 +10,13 @@ import (
 	"github.com/PuerkitoBio/goquery"
 )
 
-// FuzzAuthForms posts arbitrary bodies, with a valid session and CSRF
-// token, to the sign-up and login forms: whatever arrives, the answer is a
-// page or a redirect, never a server error.
+// FuzzAuthForms posts arbitrary bodies, with a valid CSRF token and its
+// cookie, to the sign-up and login forms: whatever arrives, the answer is
+// a page or a redirect, never a server error.
 func FuzzAuthForms(f *testing.F) {
 	app, _, _, _ := newApp(f)
 
-	// Get a session and its token the way a browser would.
+	// Get a visitor's token and cookie the way a browser would.
 	resp, err := app.Test(httptest.NewRequest(http.MethodGet, "/signup", nil), -1)
 	if err != nil {
 		f.Fatal(err)
@@ -26,12 +26,12 @@ func FuzzAuthForms(f *testing.F) {
 	token, _ := doc.Find(`input[name="csrf_token"]`).Attr("value")
 	var cookie string
 	for _, c := range resp.Cookies() {
-		if c.Name == "stepwise_session" {
+		if c.Name == "stepwise_csrf" {
 			cookie = c.Name + "=" + c.Value
 		}
 	}
 	if token == "" || cookie == "" {
-		f.Fatal("no session or token")
+		f.Fatal("no CSRF cookie or token")
 	}
 
 	f.Add("email=a%40example.com&display_name=A&password=long+enough", "application/x-www-form-urlencoded", true)

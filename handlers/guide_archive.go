@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -81,12 +80,7 @@ func (h *GuideArchives) Import(c *fiber.Ctx) error {
 		d.Errors.Add("archive", "The archive is larger than 20 MB.")
 		return h.form(c, fiber.StatusUnprocessableEntity, d)
 	}
-	f, err := fh.Open()
-	if err != nil {
-		return err
-	}
-	defer f.Close() //nolint:errcheck // read-only
-	data, err := io.ReadAll(io.LimitReader(f, models.MaxArchiveBytes+1))
+	data, err := formFileBytes(fh)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"errors"
-	"io"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -94,12 +93,7 @@ func (h *GuideImages) Upload(c *fiber.Ctx) error {
 	if fh.Size > models.MaxImageBytes {
 		return h.show(c, fiber.StatusUnprocessableEntity, e.Guide, "The image is larger than 5 MB.")
 	}
-	f, err := fh.Open()
-	if err != nil {
-		return err
-	}
-	defer f.Close() //nolint:errcheck // read-only
-	data, err := io.ReadAll(io.LimitReader(f, models.MaxImageBytes+1))
+	data, err := formFileBytes(fh)
 	if err != nil {
 		return err
 	}

@@ -79,6 +79,7 @@ func newApp(tb testing.TB, opts ...func(*handlers.Deps)) (*fiber.App, *db.DB, *m
 	deps := handlers.Deps{
 		DB: d, Models: m, Assets: assets, BaseURL: testBaseURL,
 		Sessions: handlers.NewSessions(store, false),
+		CSRFKey:  sealer.DeriveKey("csrf"), // as cmd derives it
 		Logger:   slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	deps.Mailer = mail.NewMailbox(deps.Logger)

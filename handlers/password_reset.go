@@ -15,7 +15,7 @@ import (
 type resetUsers interface {
 	ByEmail(ctx context.Context, email string) (models.User, error)
 	ByID(ctx context.Context, id int64) (models.User, error)
-	SetPassword(ctx context.Context, id int64, password string) error
+	SetPasswordHash(ctx context.Context, id int64, hash string) error
 }
 
 // resetTokens is what password reset needs from the token store.
@@ -36,6 +36,7 @@ type PasswordReset struct {
 	Users        resetUsers
 	Tokens       resetTokens
 	UserSessions sessionEnder
+	APITokens    apiTokenRevoker
 	Throttle     throttle
 	Audit        auditLog
 	Tx           txRunner
@@ -50,7 +51,8 @@ var forgotNotices = map[string]string{
 
 // loginNotices are the confirmations /login?done= may show.
 var loginNotices = map[string]string{
-	"reset": "Your password was changed. Log in with the new one.",
+	"reset":        "Your password was changed. Log in with the new one.",
+	"reset-tokens": "Your password was changed and your API tokens were revoked. Log in with the new one, then create new tokens for your scripts.",
 }
 
 // ForgotForm asks for the account's email address.
@@ -121,9 +123,10 @@ func (h *PasswordReset) ResetForm(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, pages.PasswordReset(h.page(c, "Choose a new password", true), pages.ResetForm{Token: token}))
 }
 
-// Reset sets the new password, uses the token and ends every session of
-// the account (whoever asked for the reset may not be the only one with
-// the old password), then sends the user to log in.
+// Reset sets the new password, uses the token, ends every session of the
+// account and revokes its API tokens (whoever asked for the reset may not
+// be the only one with the old password, and may have made a token with
+// it), then sends the user to log in. It is one transaction.
 func (h *PasswordReset) Reset(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	f := pages.ResetForm{Token: c.FormValue("token"), Errors: models.FieldErrors{}}
@@ -141,21 +144,35 @@ func (h *PasswordReset) Reset(c *fiber.Ctx) error {
 		return render(c, fiber.StatusUnprocessableEntity, pages.PasswordReset(h.page(c, "Choose a new password", true), f))
 	}
 
+	// Hashed before the transaction, which holds the database's writer.
+	hash, err := models.HashPassword(ctx, password)
+	if err != nil {
+		return err
+	}
+	revoked := false
 	err = h.Tx.WithTx(ctx, func(ctx context.Context) error {
 		// Consume again: of two submissions only one passes.
 		if _, err := h.Tokens.Consume(ctx, models.PurposeResetPassword, f.Token); err != nil {
 			return err
 		}
-		if err := h.Users.SetPassword(ctx, u.ID, password); err != nil {
+		if err := h.Users.SetPasswordHash(ctx, u.ID, hash); err != nil {
 			return err
 		}
 		if _, err := h.UserSessions.DeleteOthers(ctx, u.ID, ""); err != nil {
 			return err
 		}
-		return h.Audit.Record(ctx, auditEntry(c, models.EventPasswordReset, u.ID, u.ID, ""))
+		if err := h.Audit.Record(ctx, auditEntry(c, models.EventPasswordReset, u.ID, u.ID, "")); err != nil {
+			return err
+		}
+		n, err := revokeAPITokens(ctx, c, h.APITokens, h.Audit, u.ID, "on a password reset by email")
+		revoked = n > 0
+		return err
 	})
 	if err != nil {
 		return h.refuseLink(c, err, "/password/forgot", "Ask for a new link")
+	}
+	if revoked {
+		return redirect(c, "/login?done=reset-tokens")
 	}
 	return redirect(c, "/login?done=reset")
 }

@@ -62,7 +62,7 @@ func (h *Steps) Complete(c *fiber.Ctx) error {
 	}
 	state := components.CompleteState{
 		Slug: guide.Slug, Position: step.Position, Done: done,
-		SignedIn: true, CSRF: csrfToken(c, h.sessions), Focus: true,
+		SignedIn: true, CSRF: h.csrf.token(c), Focus: true,
 	}
 	link := models.StepLink{ID: step.ID, Position: step.Position, Title: step.Title}
 	if err := render(c, fiber.StatusOK, pages.StepProgress(state, link, count, total)); err != nil {

@@ -72,7 +72,7 @@ func (h *Steps) quizRefusal(c *fiber.Ctx, guide models.Guide, step models.Step) 
 	}
 	state := components.CompleteState{
 		Slug: guide.Slug, Position: step.Position, SignedIn: true,
-		CSRF: csrfToken(c, h.sessions), Focus: true, Message: quizRequiredMessage,
+		CSRF: h.csrf.token(c), Focus: true, Message: quizRequiredMessage,
 	}
 	return true, render(c, fiber.StatusUnprocessableEntity, components.Complete(state))
 }
@@ -101,7 +101,7 @@ func (h *Quizzes) Answer(c *fiber.Ctx) error {
 	}
 	return render(c, fiber.StatusOK, components.Quiz(components.QuizState{
 		Slug: guide.Slug, Position: step.Position, Quiz: quiz, SignedIn: true,
-		CSRF: csrfToken(c, h.sessions), Focus: true,
+		CSRF: h.csrf.token(c), Focus: true,
 	}))
 }
 

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/a-h/templ"
-	"github.com/alexedwards/scs/v2"
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise/views"
@@ -13,13 +12,13 @@ import (
 
 // viewer builds what every full page needs; handler types embed it.
 type viewer struct {
-	sessions *scs.SessionManager
-	assets   *Assets
+	csrf   *csrfTokens
+	assets *Assets
 }
 
-// page returns the layout's data for the request. withForm creates the
-// session's CSRF token when the page holds a form; signed-in users always
-// get one for the logout form.
+// page returns the layout's data for the request. withForm gives the page
+// a CSRF token when it holds a form (a visitor's is signed, not stored:
+// csrf.go); signed-in users always get one for the logout form.
 func (v viewer) page(c *fiber.Ctx, title string, withForm bool) views.Page {
 	p := views.Page{
 		Title: title,
@@ -28,7 +27,7 @@ func (v viewer) page(c *fiber.Ctx, title string, withForm bool) views.Page {
 		Asset: v.assets.Path,
 	}
 	if withForm || p.User != nil {
-		p.CSRF = csrfToken(c, v.sessions)
+		p.CSRF = v.csrf.token(c)
 	}
 	return p
 }

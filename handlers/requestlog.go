@@ -41,12 +41,7 @@ func newRequestID() string {
 func requestLog(base *slog.Logger, e *errorPages) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		start := time.Now()
-		id := newRequestID()
-		c.Set("X-Request-Id", id)
-		log := base.With("request_id", id)
-		ctx := context.WithValue(c.UserContext(), requestIDKey{}, id)
-		c.SetUserContext(context.WithValue(ctx, loggerKey{}, log))
-
+		log := startRequest(c, base)
 		if err := c.Next(); err != nil {
 			// Render here rather than in Fiber's final handler so the
 			// access line below sees the status the user got.
@@ -55,23 +50,39 @@ func requestLog(base *slog.Logger, e *errorPages) fiber.Handler {
 				_ = c.SendStatus(fiber.StatusInternalServerError)
 			}
 		}
-		status := c.Response().StatusCode()
-		level := slog.LevelInfo
-		if status >= 500 {
-			level = slog.LevelError
-		}
-		attrs := []slog.Attr{
-			slog.String("method", c.Method()),
-			slog.String("path", c.Path()),
-			slog.String("ip", c.IP()),
-			slog.Int("status", status),
-			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
-			slog.Int("bytes", len(c.Response().Body())),
-		}
-		if id, ok := api.TokenID(c); ok { // the token's id, never its text
-			attrs = append(attrs, slog.Int64("token_id", id))
-		}
-		log.LogAttrs(c.UserContext(), level, "request", attrs...)
+		logAccess(c, log, start)
 		return nil
 	}
+}
+
+// startRequest gives the request its id, in the X-Request-Id header and
+// on the logger it returns, which Logger(c.UserContext()) returns too.
+func startRequest(c *fiber.Ctx, base *slog.Logger) *slog.Logger {
+	id := newRequestID()
+	c.Set("X-Request-Id", id)
+	log := base.With("request_id", id)
+	ctx := context.WithValue(c.UserContext(), requestIDKey{}, id)
+	c.SetUserContext(context.WithValue(ctx, loggerKey{}, log))
+	return log
+}
+
+// logAccess writes the request's access-log line.
+func logAccess(c *fiber.Ctx, log *slog.Logger, start time.Time) {
+	status := c.Response().StatusCode()
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	attrs := []slog.Attr{
+		slog.String("method", c.Method()),
+		slog.String("path", c.Path()),
+		slog.String("ip", c.IP()),
+		slog.Int("status", status),
+		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+		slog.Int("bytes", len(c.Response().Body())),
+	}
+	if id, ok := api.TokenID(c); ok { // the token's id, never its text
+		attrs = append(attrs, slog.Int64("token_id", id))
+	}
+	log.LogAttrs(c.UserContext(), level, "request", attrs...)
 }

@@ -13,14 +13,17 @@ import (
 func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	// Every request: the client's address as a trusted proxy reports it;
 	// a request id and a logger, one access-log line, and errors rendered
-	// by e; then the security headers.
+	// by e; then the security headers; the body, read within its route's
+	// limit (so an upload's slow arrival does not eat the request's
+	// deadline, which starts once it is in).
 	app.Use(forwardedFor(d.TrustedProxies))
 	app.Use(requestLog(d.Logger, e))
 	app.Use(securityHeaders)
-	app.Use(limitBodies)
+	app.Use(limitBodies(d.Limits))
+	app.Use(requestDeadline(d.RequestTimeout))
 
 	// Health and static files need no session.
-	health := &Health{DB: d.DB}
+	health := &Health{DB: d.DB, Draining: d.Draining}
 	app.Get("/healthz", health.Live)
 	app.Get("/readyz", health.Ready)
 	app.Get("/static/*", d.Assets.Serve)
@@ -35,7 +38,7 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 
 	// The JSON API (package api) authenticates with tokens, never with
 	// the session cookie, so it comes before the session middleware.
-	api.Register(app, api.Deps{Models: d.Models, RateLimit: d.APIRateLimit, Library: images})
+	api.Register(app, api.Deps{Models: d.Models, RateLimit: d.APIRateLimit, Library: images, Logger: Logger})
 
 	// Two-factor pages show secrets (the key, recovery codes): no-store,
 	// set outside the session middleware so nothing replaces it.
@@ -44,9 +47,10 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	app.Use("/account/tokens", noStore)
 
 	// Pages: session, CSRF check on unsafe methods, the signed-in user.
-	app.Use(sessions(d.Sessions), csrf(d.Sessions), loadUser(d.Sessions, d.Models.Sessions))
+	csrf := newCSRFTokens(d.Sessions, d.CSRFKey)
+	app.Use(sessions(d.Sessions), csrf.check, loadUser(d.Sessions, d.Models.Sessions))
 
-	v := viewer{sessions: d.Sessions, assets: d.Assets}
+	v := viewer{csrf: csrf, assets: d.Assets}
 	guides := &Guides{Guides: d.Models.Guides, Steps: d.Models.Steps, Progress: d.Models.Progress, Tags: d.Models.Tags, viewer: v}
 	app.Get("/", guides.Index)
 	search := &Search{Searcher: d.Models.Search, viewer: v}
@@ -79,9 +83,10 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	app.Get("/notes/export.md", requireUser, learning.ExportNotes)
 	app.Get("/certificates/:code", learning.Certificate)
 
+	devices := newDevices(d.DeviceKey, d.Sessions)
 	auth := &Auth{
 		Users: d.Models.Users, UserSessions: d.Models.Sessions, Throttle: d.Models.Throttle,
-		Audit: d.Models.Audit, Sessions: d.Sessions, viewer: v,
+		Audit: d.Models.Audit, Sessions: d.Sessions, Devices: devices, viewer: v,
 	}
 	app.Get("/signup", auth.SignupForm)
 	app.Post("/signup", auth.Signup)
@@ -92,6 +97,7 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	account := &Account{
 		Users: d.Models.Users, UserSessions: d.Models.Sessions, Audit: d.Models.Audit,
 		TwoFactor: d.Models.TwoFactor, Sessions: d.Sessions, viewer: v,
+		APITokens: d.Models.APITokens, Tx: d.DB,
 	}
 	app.Get("/account", requireUser, account.Show)
 	app.Post("/account/password", requireUser, account.ChangePassword)
@@ -105,7 +111,8 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	// pending) user only.
 	twoFactor := &TwoFactor{
 		Users: d.Models.Users, TwoFactor: d.Models.TwoFactor, UserSessions: d.Models.Sessions,
-		Throttle: d.Models.Throttle, Audit: d.Models.Audit, Sessions: d.Sessions, Account: account, viewer: v,
+		Throttle: d.Models.Throttle, Audit: d.Models.Audit, Sessions: d.Sessions, Devices: devices,
+		Account: account, viewer: v,
 	}
 	app.Get("/login/two-factor", twoFactor.LoginForm)
 	app.Post("/login/two-factor", twoFactor.Login)
@@ -129,7 +136,7 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	app.Post("/account/email/verify", requireUser, verification.Resend)
 	app.Get("/email/verify", verification.Verify)
 	reset := &PasswordReset{
-		Users: d.Models.Users, Tokens: d.Models.Tokens, UserSessions: d.Models.Sessions,
+		Users: d.Models.Users, Tokens: d.Models.Tokens, UserSessions: d.Models.Sessions, APITokens: d.Models.APITokens,
 		Throttle: d.Models.Throttle, Audit: d.Models.Audit, Tx: d.DB, post: post, viewer: v,
 	}
 	app.Get("/password/forgot", reset.ForgotForm)

@@ -22,6 +22,12 @@ const strictTransportSecurity = "max-age=63072000; includeSubDomains"
 
 // securityHeaders sets the headers every response carries.
 func securityHeaders(c *fiber.Ctx) error {
+	setSecurityHeaders(c)
+	return c.Next()
+}
+
+// setSecurityHeaders sets them on c's response.
+func setSecurityHeaders(c *fiber.Ctx) {
 	h := &c.Response().Header
 	h.Set("Content-Security-Policy", contentSecurityPolicy)
 	h.Set("Permissions-Policy", permissionsPolicy)
@@ -37,5 +43,4 @@ func securityHeaders(c *fiber.Ctx) error {
 	if c.Secure() {
 		h.Set("Strict-Transport-Security", strictTransportSecurity)
 	}
-	return c.Next()
 }

@@ -245,6 +245,60 @@ func TestSecuritySuite(t *testing.T) {
 			}
 		}
 	})
+	t.Run("every unsafe route refuses a visitor's missing, forged or other visitor's token", func(t *testing.T) {
+		visitor, other := srv.client(), srv.client()
+		visitor.csrf("/login") // the visitor's cookie, so only the token is wrong
+		otherTok := other.csrf("/login")
+		for _, r := range srv.App.GetRoutes(true) {
+			if r.Method != http.MethodPost || strings.HasPrefix(r.Path, "/api/") {
+				continue
+			}
+			path := strings.NewReplacer(":slug", guidesSlug, ":n", "2", ":id", itoa(victim.ID), ":code", "x").Replace(r.Path)
+			for name, tok := range map[string]string{"missing": "", "forged": "forged-token", "other visitor's": otherTok} {
+				form := url.Values{}
+				if tok != "" {
+					form.Set("csrf_token", tok)
+				}
+				if got := visitor.post(path, form).StatusCode; got != http.StatusForbidden {
+					t.Errorf("visitor %s %s with %s token: got %d, want 403", r.Method, path, name, got)
+				}
+			}
+		}
+	})
+	t.Run("every unsafe route refuses a token in the query string", func(t *testing.T) {
+		visitor := srv.client()
+		as := map[string]*client{"visitor": visitor, "admin": admin}
+		tokens := map[string]string{"visitor": visitor.csrf("/login"), "admin": admin.csrf("/account")}
+		for _, r := range srv.App.GetRoutes(true) {
+			if r.Method != http.MethodPost || strings.HasPrefix(r.Path, "/api/") {
+				continue
+			}
+			path := strings.NewReplacer(":slug", guidesSlug, ":n", "2", ":id", itoa(victim.ID), ":code", "x").Replace(r.Path)
+			for who, c := range as {
+				q := url.Values{"csrf_token": {tokens[who]}}
+				if got := c.post(path+"?"+q.Encode(), url.Values{}).StatusCode; got != http.StatusForbidden {
+					t.Errorf("%s %s %s with the token in the query: got %d, want 403", who, r.Method, path, got)
+				}
+			}
+		}
+	})
+	t.Run("visitors' pages store no session", func(t *testing.T) {
+		before := srv.sessionRows()
+		visitor := srv.client()
+		for _, q := range hostileQueries {
+			if q.as != "anonymous" {
+				continue
+			}
+			for i := 0; i < 10; i++ {
+				if r := visitor.get(q.path); sessionCookie(r) != nil {
+					t.Errorf("GET %s as a visitor set a session cookie", q.path)
+				}
+			}
+		}
+		if got := srv.sessionRows(); got != before {
+			t.Errorf("session rows after visitors' page views: got %d, want %d", got, before)
+		}
+	})
 	t.Run("oversized bodies are refused on every form", func(t *testing.T) {
 		for _, f := range hostileForms {
 			req, _ := http.NewRequest(http.MethodPost, srv.URL+strings.ReplaceAll(f.path, "{victim}", "1"), strings.NewReader("x="+strings.Repeat("a", 2<<20)))
@@ -261,15 +315,15 @@ func TestSecuritySuite(t *testing.T) {
 	})
 	t.Run("session fixation", func(t *testing.T) {
 		c := srv.client()
-		planted := sessionCookie(c.get("/login"))
+		planted := srv.plantSession(c)
 		r := c.login("target@example.com", strongPassword, "")
 		after := sessionCookie(r)
-		if planted == nil || after == nil || planted.Value == after.Value {
+		if after == nil || planted == after.Value {
 			t.Fatalf("the session token was not renewed at login")
 		}
 		fixed := srv.client()
 		u, _ := url.Parse(srv.URL)
-		fixed.http.Jar.SetCookies(u, []*http.Cookie{{Name: "stepwise_session", Value: planted.Value}})
+		fixed.http.Jar.SetCookies(u, []*http.Cookie{{Name: "stepwise_session", Value: planted}})
 		if fixed.get("/account").StatusCode != http.StatusSeeOther {
 			t.Errorf("the planted token is signed in")
 		}

@@ -58,6 +58,7 @@ func newTransportServer(t *testing.T, tlsCfg *tls.Config, proxies ...string) *se
 	app := handlers.New(handlers.Deps{
 		DB: d, Models: m, Assets: assets,
 		Sessions:       handlers.NewSessions(store, false),
+		CSRFKey:        make([]byte, 32),
 		Logger:         slog.New(slog.NewTextHandler(logs, nil)),
 		TrustedProxies: trusted,
 	})
@@ -204,11 +205,11 @@ func TestHTTPSServesPagesWithHSTSAndHostCookie(t *testing.T) {
 	if got := home.Header.Get("Strict-Transport-Security"); got != wantHSTS {
 		t.Errorf("HSTS: got %q, want %q", got, wantHSTS)
 	}
-	wantHostCookie(t, sessionSetCookie(t, c.get("/login")))
-
-	// The session works under its __Host- name: sign up, then the account
-	// page knows the user.
-	c.signup("tls@example.com", "Tess", "correct horse battery staple")
+	// A visitor's form token goes with a __Host- cookie; the session,
+	// created at sign-up, has the __Host- name too and works under it: the
+	// account page knows the user.
+	wantVisitorCookie(t, c.get("/login"), true)
+	wantHostCookie(t, sessionSetCookie(t, c.signupForm("tls@example.com", "Tess", "correct horse battery staple")))
 	wantStatus(t, c.get("/account"), http.StatusOK)
 	sessions, _ := srv.recordedIPs("tls@example.com")
 	if len(sessions) != 1 || sessions[0] != "127.0.0.1" {
@@ -226,7 +227,8 @@ func TestPlainHTTPHasNoHSTSAndPlainCookie(t *testing.T) {
 	if got := r.Header.Get("Strict-Transport-Security"); got != "" {
 		t.Errorf("HSTS on plain HTTP: %q", got)
 	}
-	wantPlainCookie(t, sessionSetCookie(t, r))
+	wantVisitorCookie(t, r, false)
+	wantPlainCookie(t, sessionSetCookie(t, c.signupForm("plain@example.com", "Paul", "correct horse battery staple")))
 }
 
 func TestTrustedProxySetsClientAddressAndScheme(t *testing.T) {
@@ -268,8 +270,8 @@ func TestTrustedProxySetsClientAddressAndScheme(t *testing.T) {
 	if got := r.Header.Get("Strict-Transport-Security"); got != wantHSTS {
 		t.Errorf("HSTS behind the proxy: got %q, want %q", got, wantHSTS)
 	}
-	wantHostCookie(t, sessionSetCookie(t, r))
-	c.signup("proxied@example.com", "Pat", "correct horse battery staple")
+	wantVisitorCookie(t, r, true)
+	wantHostCookie(t, sessionSetCookie(t, c.signupForm("proxied@example.com", "Pat", "correct horse battery staple")))
 	wantStatus(t, c.get("/account"), http.StatusOK)
 	sessions, audit := srv.recordedIPs("proxied@example.com")
 	if len(sessions) != 1 || sessions[0] != "203.0.113.9" {
@@ -294,8 +296,8 @@ func TestUntrustedPeerForwardedHeadersAreIgnored(t *testing.T) {
 	if got := r.Header.Get("Strict-Transport-Security"); got != "" {
 		t.Errorf("HSTS for an untrusted X-Forwarded-Proto: %q", got)
 	}
-	wantPlainCookie(t, sessionSetCookie(t, r))
-	c.signup("direct@example.com", "Dee", "correct horse battery staple")
+	wantVisitorCookie(t, r, false)
+	wantPlainCookie(t, sessionSetCookie(t, c.signupForm("direct@example.com", "Dee", "correct horse battery staple")))
 	sessions, audit := srv.recordedIPs("direct@example.com")
 	if len(sessions) != 1 || sessions[0] != "127.0.0.1" || len(audit) == 0 || audit[0] != "127.0.0.1" {
 		t.Errorf("recorded addresses: sessions %q, audit %q; want 127.0.0.1", sessions, audit)

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -25,7 +24,7 @@ type twoFactorStore interface {
 // twoFactorUsers is what the two-factor pages need from the user store.
 type twoFactorUsers interface {
 	ByID(ctx context.Context, id int64) (models.User, error)
-	CheckPassword(user models.User, password string) bool
+	CheckPassword(ctx context.Context, user models.User, password string) (bool, error)
 }
 
 // TwoFactor serves setting up two-factor authentication, signing in with
@@ -38,6 +37,8 @@ type TwoFactor struct {
 	Throttle     throttle
 	Audit        auditLog
 	Sessions     *scs.SessionManager
+	// Devices recognises browsers that signed in before (device_cookie.go).
+	Devices *devices
 	// Account shows the account page again with a form's errors.
 	Account *Account
 	viewer
@@ -54,14 +55,16 @@ func noStore(c *fiber.Ctx) error {
 }
 
 // secondFactor checks input as u's TOTP code or recovery code. Wrong
-// codes are throttled like passwords, per account and per address, and
-// audited; actor is who is acting (0 while signing in). It returns the
-// factor that matched (FactorNone for a wrong code) or, when throttled,
-// how long to wait before trying again.
+// codes are throttled like passwords (models.TwoFactorBudget): a browser
+// with a device cookie for u on its own budget, any other per account at
+// its address, per address and on the account's budget shared by
+// unrecognised browsers; and audited. actor is who is acting (0 while
+// signing in). It returns the factor that matched (FactorNone for a wrong
+// code) or, when throttled, how long to wait before trying again.
 func (h *TwoFactor) secondFactor(c *fiber.Ctx, u models.User, input string, actor int64) (models.SecondFactor, time.Duration, error) {
 	ctx := c.UserContext()
-	keys := []string{"2fa:user:" + strconv.FormatInt(u.ID, 10), "2fa:ip:" + c.IP()}
-	wait, err := h.Throttle.Wait(ctx, keys...)
+	budget := models.TwoFactorBudget(u.ID, c.IP(), h.Devices.recognise(c, u.Email))
+	wait, err := h.Throttle.Check(ctx, budget)
 	if err != nil {
 		return models.FactorNone, 0, err
 	}
@@ -73,15 +76,12 @@ func (h *TwoFactor) secondFactor(c *fiber.Ctx, u models.User, input string, acto
 		return models.FactorNone, 0, err
 	}
 	if f == models.FactorNone {
-		if err := h.Throttle.Fail(ctx, models.AccountLimit, keys[0]); err != nil {
-			return f, 0, err
-		}
-		if err := h.Throttle.Fail(ctx, models.AddressLimit, keys[1]); err != nil {
+		if err := h.Throttle.Failed(ctx, budget); err != nil {
 			return f, 0, err
 		}
 		return f, 0, record(c, h.Audit, models.EventTwoFactorFailure, actor, u.ID, "")
 	}
-	if err := h.Throttle.Clear(ctx, keys[0]); err != nil {
+	if err := h.Throttle.Succeeded(ctx, budget); err != nil {
 		return f, 0, err
 	}
 	if f == models.FactorRecoveryCode {

@@ -117,6 +117,7 @@ func (h *TwoFactor) Login(c *fiber.Ctx) error {
 	if err := startSession(c, h.Sessions, h.UserSessions, h.Audit, user, models.EventLoginSuccess); err != nil {
 		return err
 	}
+	h.Devices.remember(c, user.Email)
 	h.Sessions.Remove(ctx, sessionPendingAt)
 	if factor != models.FactorRecoveryCode {
 		return redirect(c, orHome(f.Next))

@@ -80,7 +80,10 @@ func (h *TwoFactor) confirm(c *fiber.Ctx, u models.User, form string) (int, mode
 	pwField, codeField := form+"_password", form+"_code"
 	password, code := c.FormValue(pwField), c.FormValue(codeField)
 	errs := models.FieldErrors{}
-	if password == "" || len(password) > 4*models.PasswordMaxLen || !h.Users.CheckPassword(u, password) {
+	switch ok, err := confirmPassword(c.UserContext(), h.Users, u, password); {
+	case err != nil:
+		return 0, nil, err
+	case !ok:
 		errs.Add(pwField, "That is not your password.")
 	}
 	if strings.TrimSpace(code) == "" {

@@ -7,6 +7,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/gofiber/fiber/v2"
 
+	"stepwise/db"
 	"stepwise/models"
 )
 
@@ -35,6 +36,13 @@ func loadUser(sm *scs.SessionManager, sessions currentSession) fiber.Handler {
 			return c.Next()
 		}
 		u, err := sessions.Current(ctx, sid, c.IP())
+		if errors.Is(err, models.ErrSessionNotTouched) && (c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead) {
+			// Only the last-seen time went unrecorded (a full disk):
+			// that must not stop a page from being read.
+			Logger(ctx).Warn("serving a read although the session's last-seen time was not recorded",
+				"err", err, "storage_full", db.IsStorageFull(err))
+			err = nil
+		}
 		if errors.Is(err, models.ErrNotFound) {
 			sm.Remove(ctx, sessionID)
 			if err := sm.RenewToken(ctx); err != nil {

@@ -96,6 +96,12 @@ func (u *Users) update(ctx context.Context, query string, args ...any) error {
 // (its password unchanged); otherwise a verified admin account is
 // created with password. It reports whether it created the account.
 func (u *Users) CreateAdmin(ctx context.Context, email, name, password string) (created bool, err error) {
+	// Hashed before the transaction, which holds the database's writer:
+	// waiting for a hashing slot there would stall every other write.
+	hash, err := HashPassword(ctx, password)
+	if err != nil {
+		return false, err
+	}
 	err = u.db.WithTx(ctx, func(ctx context.Context) error {
 		existing, err := u.ByEmail(ctx, email)
 		switch {
@@ -104,7 +110,7 @@ func (u *Users) CreateAdmin(ctx context.Context, email, name, password string) (
 		case err != ErrNotFound:
 			return err
 		}
-		user, err := u.Create(ctx, NewUser{Email: email, DisplayName: name, Password: password})
+		user, err := u.create(ctx, NewUser{Email: email, DisplayName: name}, hash)
 		if err != nil {
 			return err
 		}

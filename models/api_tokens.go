@@ -171,9 +171,9 @@ func (t *APITokens) Create(ctx context.Context, userID int64, n NewAPIToken) (AP
 	return tok, token, nil
 }
 
-// Authenticate returns the live token with text token and its owner, and
-// notes when it was last used (at most once a minute, so a busy
-// integration does not write on every request).
+// Authenticate returns the live token with text token and its owner. It
+// only reads; NoteUse records the use, apart, so a caller can still serve
+// a read when that write fails (a full disk).
 func (t *APITokens) Authenticate(ctx context.Context, token string) (APIToken, User, error) {
 	hash := apiTokenHash(token)
 	if hash == nil {
@@ -188,21 +188,28 @@ func (t *APITokens) Authenticate(ctx context.Context, token string) (APIToken, U
 	if err != nil {
 		return APIToken{}, User{}, fmt.Errorf("authenticate api token: %w", err)
 	}
-	now := t.now()
-	if tok.Expired(now) {
+	if tok.Expired(t.now()) {
 		return APIToken{}, User{}, ErrAPITokenInvalid
 	}
 	u, err := (&Users{db: t.db}).ByID(ctx, tok.UserID)
 	if err != nil {
 		return APIToken{}, User{}, err
 	}
-	if tok.LastUsedAt == nil || now.Sub(*tok.LastUsedAt) >= time.Minute {
-		if _, err := t.db.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, now, tok.ID); err != nil {
-			return APIToken{}, User{}, fmt.Errorf("note api token use: %w", err)
-		}
-		tok.LastUsedAt = &now
-	}
 	return tok, u, nil
+}
+
+// NoteUse records that tok was used now, at most once a minute, so a busy
+// integration does not write on every request; tok.LastUsedAt follows.
+func (t *APITokens) NoteUse(ctx context.Context, tok *APIToken) error {
+	now := t.now()
+	if tok.LastUsedAt != nil && now.Sub(*tok.LastUsedAt) < time.Minute {
+		return nil
+	}
+	if _, err := t.db.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, now, tok.ID); err != nil {
+		return fmt.Errorf("note api token use: %w", err)
+	}
+	tok.LastUsedAt = &now
+	return nil
 }
 
 // List returns the user's live tokens, newest first (expired ones too,
@@ -241,4 +248,34 @@ func (t *APITokens) Revoke(ctx context.Context, userID, id int64) error {
 		UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL`,
 		t.now(), id, userID)
 	return oneRow(res, err, "revoke api token")
+}
+
+// CountActive counts the user's tokens that work now: neither revoked nor
+// expired.
+func (t *APITokens) CountActive(ctx context.Context, userID int64) (int, error) {
+	var n int
+	err := t.db.Get(ctx, &n, `
+		SELECT count(*) FROM api_tokens
+		WHERE user_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`, userID, t.now())
+	if err != nil {
+		return 0, fmt.Errorf("count api tokens: %w", err)
+	}
+	return n, nil
+}
+
+// RevokeAll stops every token of the user from working (after a password
+// reset by email, whoever knew the old password may have made one) and
+// returns how many it revoked. Inside the caller's transaction it fails
+// or succeeds with the password change.
+func (t *APITokens) RevokeAll(ctx context.Context, userID int64) (int64, error) {
+	res, err := t.db.Exec(ctx, `
+		UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, t.now(), userID)
+	if err != nil {
+		return 0, fmt.Errorf("revoke api tokens: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("revoke api tokens: %w", err)
+	}
+	return n, nil
 }

@@ -91,7 +91,7 @@ func SeedDemo(ctx context.Context, d *db.DB, opts DemoOptions, progress io.Write
 	// Hash once and give every user the same hash: argon2id costs tens of
 	// milliseconds and 19 MiB per call by design, so a thousand calls would
 	// take most of a minute for accounts that share one password anyway.
-	hash, err := HashPassword(opts.Password)
+	hash, err := HashPassword(ctx, opts.Password)
 	if err != nil {
 		return DemoStats{}, fmt.Errorf("demo: hash password: %w", err)
 	}

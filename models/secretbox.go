@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"errors"
@@ -41,7 +42,8 @@ var (
 // current key, and opens values sealed under the current key or any old
 // one, so keys can be rotated without losing what was stored.
 type Sealer struct {
-	keys []sealKey // keys[0] is the current key; the rest only open
+	keys    []sealKey // keys[0] is the current key; the rest only open
+	current []byte    // the current key, for DeriveKey
 }
 
 type sealKey struct {
@@ -52,7 +54,7 @@ type sealKey struct {
 // NewSealer returns a sealer that seals under current and opens under
 // current and old. Every key must be SecretKeySize bytes.
 func NewSealer(current []byte, old ...[]byte) (*Sealer, error) {
-	s := &Sealer{}
+	s := &Sealer{current: bytes.Clone(current)}
 	for i, k := range append([][]byte{current}, old...) {
 		if len(k) != SecretKeySize {
 			return nil, fmt.Errorf("secret key %d: got %d bytes, want %d", i, len(k), SecretKeySize)
@@ -72,6 +74,16 @@ func NewSealer(current []byte, old ...[]byte) (*Sealer, error) {
 		s.keys = append(s.keys, sealKey{id: id, aead: aead})
 	}
 	return s, nil
+}
+
+// DeriveKey returns a SecretKeySize key for purpose (such as signing CSRF
+// tokens), HMAC-SHA256 of the purpose under the current key: each use gets
+// a key of its own, and every instance configured with the same secret key
+// derives the same one. Rotating the secret key changes it.
+func (s *Sealer) DeriveKey(purpose string) []byte {
+	m := hmac.New(sha256.New, s.current)
+	m.Write([]byte("stepwise derived key\x00" + purpose))
+	return m.Sum(nil)
 }
 
 // sealKeyID names a key without revealing it: a prefix of a labelled

@@ -22,6 +22,11 @@ const (
 	sessionTouchEvery = time.Minute
 )
 
+// ErrSessionNotTouched marks Current's error when only the last-seen
+// write failed (a full disk): Current then returns the session's user as
+// well, so a caller may still serve a read.
+var ErrSessionNotTouched = errors.New("session last-seen time not recorded")
+
 // UserSession is one signed-in browser.
 type UserSession struct {
 	ID         string    `db:"id" json:"-"`
@@ -73,7 +78,8 @@ type sessionUser struct {
 
 // Current returns the user of session id in one query, touching its
 // last-seen time at most once a minute. An unknown, expired or locked
-// session is ErrNotFound (an expired one is deleted).
+// session is ErrNotFound (an expired one is deleted). When only the touch
+// fails, the error wraps ErrSessionNotTouched and the user is returned too.
 func (s *UserSessions) Current(ctx context.Context, id, ip string) (User, error) {
 	var row sessionUser
 	err := s.db.Get(ctx, &row, `
@@ -98,7 +104,7 @@ func (s *UserSessions) Current(ctx context.Context, id, ip string) (User, error)
 	}
 	if t.Sub(row.SessionLastSeenAt) > sessionTouchEvery || (ip != "" && ip != row.SessionIP) {
 		if _, err := s.db.Exec(ctx, `UPDATE user_sessions SET last_seen_at = ?, ip = ? WHERE id = ?`, t, truncate(ip, 64), id); err != nil {
-			return User{}, fmt.Errorf("touch session: %w", err)
+			return row.User, fmt.Errorf("touch session: %w: %w", ErrSessionNotTouched, err)
 		}
 	}
 	return row.User, nil

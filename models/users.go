@@ -63,13 +63,18 @@ type NewUser struct {
 // Create stores a new learner account; the email must not be taken
 // (ErrConflict).
 func (u *Users) Create(ctx context.Context, in NewUser) (User, error) {
-	hash, err := HashPassword(in.Password)
+	hash, err := HashPassword(ctx, in.Password)
 	if err != nil {
-		return User{}, fmt.Errorf("hash password: %w", err)
+		return User{}, err
 	}
+	return u.create(ctx, in, hash)
+}
+
+// create stores a new learner account whose password hash is made.
+func (u *Users) create(ctx context.Context, in NewUser, hash string) (User, error) {
 	t := now()
 	var user User
-	err = u.db.WithTx(ctx, func(ctx context.Context) error {
+	err := u.db.WithTx(ctx, func(ctx context.Context) error {
 		err := u.db.GetWrite(ctx, &user, `
 			INSERT INTO users (email, display_name, password_hash, role, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?)
@@ -122,16 +127,24 @@ func (u *Users) ByEmail(ctx context.Context, email string) (User, error) {
 // the audit log; callers never show the difference). It spends the same
 // hashing work when the email is unknown, so timing does not reveal which
 // emails have accounts. A hash made with older parameters is upgraded.
+// Any other error (such as the context's) means the password was not
+// checked.
 func (u *Users) Authenticate(ctx context.Context, email, password string) (User, error) {
 	user, err := u.ByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {
-		checkPasswordHash(password, dummyHash())
+		if _, err := checkPasswordHash(ctx, password, dummyHash); err != nil {
+			return User{}, err
+		}
 		return User{}, ErrInvalidCredentials
 	}
 	if err != nil {
 		return User{}, err
 	}
-	if !checkPasswordHash(password, user.PasswordHash) {
+	ok, err := checkPasswordHash(ctx, password, user.PasswordHash)
+	if err != nil {
+		return User{}, err
+	}
+	if !ok {
 		return User{ID: user.ID}, ErrInvalidCredentials
 	}
 	if needsRehash(user.PasswordHash) {
@@ -143,13 +156,20 @@ func (u *Users) Authenticate(ctx context.Context, email, password string) (User,
 }
 
 // SetPassword replaces the user's password (hashing it) and clears a
-// forced reset.
+// forced reset. Inside a transaction, hash first (HashPassword) and call
+// SetPasswordHash: waiting for a hashing slot must not hold the writer.
 func (u *Users) SetPassword(ctx context.Context, id int64, password string) error {
-	hash, err := HashPassword(password)
+	hash, err := HashPassword(ctx, password)
 	if err != nil {
-		return fmt.Errorf("hash password: %w", err)
+		return err
 	}
-	_, err = u.db.Exec(ctx, `
+	return u.SetPasswordHash(ctx, id, hash)
+}
+
+// SetPasswordHash replaces the user's password with one HashPassword
+// made, and clears a forced reset.
+func (u *Users) SetPasswordHash(ctx context.Context, id int64, hash string) error {
+	_, err := u.db.Exec(ctx, `
 		UPDATE users SET password_hash = ?, must_reset_password = FALSE, updated_at = ? WHERE id = ?`, hash, now(), id)
 	if err != nil {
 		return fmt.Errorf("set password: %w", err)
@@ -158,7 +178,8 @@ func (u *Users) SetPassword(ctx context.Context, id int64, password string) erro
 }
 
 // CheckPassword reports whether password is the user's current password
-// (for confirming sensitive actions).
-func (u *Users) CheckPassword(user User, password string) bool {
-	return checkPasswordHash(password, user.PasswordHash)
+// (for confirming sensitive actions). An error (such as the context's)
+// means it was not checked.
+func (u *Users) CheckPassword(ctx context.Context, user User, password string) (bool, error) {
+	return checkPasswordHash(ctx, password, user.PasswordHash)
 }

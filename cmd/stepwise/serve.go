@@ -7,17 +7,16 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"stepwise"
+	"stepwise/db"
 	"stepwise/handlers"
 	"stepwise/handlers/api"
 	"stepwise/handlers/webhook"
 	"stepwise/models"
 )
-
-// shutdownGrace is how long in-flight requests get to finish after SIGTERM.
-const shutdownGrace = 15 * time.Second
 
 // serve opens and migrates the database, loads the built-in guide, and
 // serves until ctx is cancelled (SIGINT or SIGTERM), then drains requests.
@@ -36,9 +35,16 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		"requests a minute each API token may make (env STEPWISE_API_RATE_LIMIT)")
 	var tf transportFlags
 	tf.register(fs)
+	var lf lifecycleFlags // lifecycle.go
+	lf.register(fs)
 	var mf mailFlags // mail.go
 	mf.register(fs)
+	var lim limitFlags // limits.go
+	lim.register(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := lf.check(); err != nil {
 		return err
 	}
 	if *apiRate < 1 {
@@ -52,13 +58,28 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	limits, err := lim.limits(fs, len(tr.proxies) > 0, log)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
+
+	// One server per database file: its single-writer guarantees hold
+	// within a process only (db/lockfile.go). Taken before migrating,
+	// held until serve returns.
+	lock, err := db.LockDatabase(cfg.database)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = lock.Release() }()
 
 	d, n, err := openDatabase(ctx, cfg.database)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
+	// Closed last, after requests and workers stopped; bounded so a
+	// shutdown never hangs on it.
+	defer closeWithin("database", 5*time.Second, log, d.Close)
 	m := models.New(d)
 	// Two-factor secrets are sealed under the secret key (secret_key.go).
 	if m.TwoFactor.Sealer, err = secretKeyFromEnv(cfg.database).sealer(true, log); err != nil {
@@ -91,18 +112,27 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 
+	// Set on SIGTERM: readiness answers 503 from then on, so a load
+	// balancer stops sending new requests while these drain.
+	var draining atomic.Bool
 	app := handlers.New(handlers.Deps{
 		DB: d, Models: m, Sessions: sm, Assets: assets, Logger: log, ImageStore: imageStore,
+		CSRFKey:        m.TwoFactor.Sealer.DeriveKey("csrf"),
+		DeviceKey:      m.TwoFactor.Sealer.DeriveKey("device-cookie"),
 		TrustedProxies: tr.proxies,
 		Mailer:         mailer,
 		BaseURL:        base,
 		APIRateLimit:   models.RateLimit{Requests: *apiRate, Window: time.Minute},
+		Limits:         limits,
+		RequestTimeout: lf.requestTimeout,
+		Draining:       draining.Load,
 	})
 
 	ln, scheme, err := tr.listen()
 	if err != nil {
 		return err
 	}
+	ln = handlers.LimitConns(ln, limits) // connections per client address
 	stopRedirect, err := tr.serveRedirect(ln.Addr(), log)
 	if err != nil {
 		_ = ln.Close()
@@ -138,8 +168,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: draining requests", "grace", shutdownGrace)
-	if err := app.ShutdownWithTimeout(shutdownGrace); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+	draining.Store(true)
+	log.Info("shutting down: draining requests", "grace", lf.shutdownGrace)
+	if err := app.ShutdownWithTimeout(lf.shutdownGrace); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	log.Info("stopped")

@@ -207,9 +207,11 @@ func (t *transport) serveRedirect(httpsAddr net.Addr, log *slog.Logger) (stop fu
 	}()
 	log.Info("redirecting HTTP to HTTPS", "http_redirect", "http://"+ln.Addr().String())
 	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		// Redirects answer at once; a few seconds drain them all, and a
+		// redirect cut short costs a client one retry.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		_ = srv.Shutdown(ctx) // a redirect cut short costs a client one retry
+		_ = srv.Shutdown(ctx)
 	}, nil
 }
 

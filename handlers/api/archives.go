@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"mime"
 	"strings"
 
@@ -112,9 +114,23 @@ func (h *Archives) slugTaken(c *fiber.Ctx, slug, archived string) error {
 // compressed body first, and a 20 MB zip of zeros inflates to gigabytes
 // before any size check could run; uploads are compressed formats
 // already, so a Content-Encoding is refused instead.
+//
+// The upload routes' body arrives as a stream of known length, the
+// temporary file the body limit read it into (handlers/body_limit.go); it
+// is read into a slice of its own, so no buffer of fasthttp's grows to an
+// upload's size and stays pooled after it.
 func rawBody(c *fiber.Ctx) ([]byte, error) {
 	if enc := c.Get(fiber.HeaderContentEncoding); enc != "" && !strings.EqualFold(enc, "identity") {
 		return nil, problem(fiber.StatusUnsupportedMediaType, "Send the body without a Content-Encoding; archives and images are compressed already.")
 	}
-	return c.Request().Body(), nil
+	req := c.Request()
+	stream, n := req.BodyStream(), req.Header.ContentLength()
+	if stream == nil || n < 0 {
+		return req.Body(), nil
+	}
+	data := make([]byte, n)
+	if _, err := io.ReadFull(stream, data); err != nil {
+		return nil, fmt.Errorf("read the request body: %w", err)
+	}
+	return data, nil
 }

@@ -3,16 +3,19 @@ package api
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"stepwise/db"
 	"stepwise/models"
 )
 
 // tokenStore is what authentication needs from the token table.
 type tokenStore interface {
 	Authenticate(ctx context.Context, token string) (models.APIToken, models.User, error)
+	NoteUse(ctx context.Context, tok *models.APIToken) error
 }
 
 type callerKey struct{}
@@ -40,8 +43,9 @@ func TokenID(c *fiber.Ctx) (int64, bool) {
 // authenticate accepts a request with a live personal access token whose
 // scopes cover the method (read for GET and HEAD, write otherwise). The
 // session cookie is never read: a browser cannot be tricked into an API
-// call, so there is no CSRF to guard against.
-func authenticate(tokens tokenStore) fiber.Handler {
+// call, so there is no CSRF to guard against. Noting the token's use is a
+// write; when it fails a read is served anyway (bookkeepingFailed).
+func authenticate(tokens tokenStore, logger func(context.Context) *slog.Logger) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		scheme, text, ok := strings.Cut(c.Get(fiber.HeaderAuthorization), " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(text) == "" {
@@ -59,10 +63,15 @@ func authenticate(tokens tokenStore) fiber.Handler {
 		if u.Locked() {
 			return problem(fiber.StatusForbidden, "This account is locked. An administrator can unlock it.")
 		}
+		if err := tokens.NoteUse(c.UserContext(), &tok); err != nil {
+			if err := bookkeepingFailed(c, logger, "noting the token's use", err); err != nil {
+				return err
+			}
+		}
 		c.Locals(callerKey{}, &u)
 		c.Locals(tokenKey{}, tok)
 		need := models.ScopeWrite
-		if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
+		if isRead(c) {
 			need = models.ScopeRead
 		}
 		return checkScope(c, tok, need)
@@ -90,4 +99,25 @@ func allow(c *fiber.Ctx, a models.Action, res any) error {
 		return nil
 	}
 	return errForbidden
+}
+
+// isRead reports whether the request only reads: GET and HEAD, which the
+// read scope allows.
+func isRead(c *fiber.Ctx) bool {
+	return c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead
+}
+
+// bookkeepingFailed decides what a failed bookkeeping write (counting the
+// request against the rate limit, noting the token's use) does to the
+// request. A read is served anyway, with a warning in the log: a full disk
+// must not stop reads, and a read that escaped its count costs little. A
+// change fails with err, which the error handler answers with 503 "Storage
+// full" when that is the cause: the change could not be saved anyway.
+func bookkeepingFailed(c *fiber.Ctx, logger func(context.Context) *slog.Logger, what string, err error) error {
+	if !isRead(c) {
+		return err
+	}
+	logger(c.UserContext()).Warn("serving a read although "+what+" failed",
+		"err", err, "storage_full", db.IsStorageFull(err), "method", c.Method(), "path", c.Path())
+	return nil
 }

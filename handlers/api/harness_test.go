@@ -65,6 +65,7 @@ func newServer(t *testing.T, opts ...func(*handlers.Deps)) *server {
 	deps := handlers.Deps{
 		DB: d, Models: m, Assets: assets, BaseURL: "http://stepwise.test",
 		Sessions: handlers.NewSessions(store, false),
+		CSRFKey:  sealer.DeriveKey("csrf"),
 		Logger:   slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	for _, o := range opts {

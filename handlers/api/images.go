@@ -132,9 +132,12 @@ func (h *Images) Upload(c *fiber.Ctx) error {
 		}
 	}
 	uid := caller(c).ID
-	// c.Body is fasthttp's buffer, reused after the handler: the store
-	// keeps a copy.
-	img, err := h.Images.Add(ctx, r.ID, &uid, strings.Clone(name), append([]byte(nil), data...), info)
+	// rawBody's slice is the handler's own (fasthttp's buffer, reused
+	// after the handler, only for a body that was never streamed).
+	if !c.Request().IsBodyStream() {
+		data = append([]byte(nil), data...)
+	}
+	img, err := h.Images.Add(ctx, r.ID, &uid, strings.Clone(name), data, info)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"stepwise/db"
 	"stepwise/models"
 )
 
@@ -56,6 +57,20 @@ var (
 	errForbidden    = problem(fiber.StatusForbidden, "Your account may not do that.")
 )
 
+// storageFull is the answer when a write failed because the server's disk
+// is full: nothing is wrong with the request, and reads keep working.
+func storageFull() *Problem {
+	return &Problem{
+		Type: "/api/docs#storage-full", Title: "Storage full", Status: fiber.StatusServiceUnavailable,
+		Detail: "The server's storage is full, so the change was not saved. Try again later (see Retry-After); reads still work.",
+	}
+}
+
+// StorageFullRetryAfter is the Retry-After, in seconds, of a "storage
+// full" answer (a page's too): freeing space takes an operator, not a
+// moment.
+const StorageFullRetryAfter = "60"
+
 // IsAPI reports whether the request is for the JSON API, whose errors are
 // problem details rather than pages.
 func IsAPI(c *fiber.Ctx) bool {
@@ -70,6 +85,9 @@ func HandleError(c *fiber.Ctx, err error, log *slog.Logger, requestID string) er
 	p := toProblem(err)
 	if p.Status >= 500 {
 		log.Error("api request failed", "err", err, "method", c.Method(), "path", c.Path())
+	}
+	if db.IsStorageFull(err) {
+		c.Set(fiber.HeaderRetryAfter, StorageFullRetryAfter)
 	}
 	p.RequestID = requestID
 	p.Instance = c.Path()
@@ -92,6 +110,8 @@ func toProblem(err error) *Problem {
 		return &cp
 	case errors.Is(err, models.ErrNotFound):
 		return problem(fiber.StatusNotFound, errNotFound.Detail)
+	case db.IsStorageFull(err):
+		return storageFull()
 	case errors.Is(err, models.ErrConflict):
 		return problem(fiber.StatusConflict, "That conflicts with an existing resource.")
 	case errors.As(err, &fe):

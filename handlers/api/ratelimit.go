@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"log/slog"
 	"math"
 	"strconv"
 
@@ -21,12 +22,17 @@ var DefaultRateLimit = models.RateLimit{Requests: 600, Window: 60e9}
 // rateLimit counts the request against its token and tells the caller
 // where it stands in the RateLimit-* headers (the IETF httpapi draft);
 // over the limit it answers 429 with Retry-After. The count lives in the
-// database, so every instance behind a load balancer shares it.
-func rateLimit(counter rateCounter, l models.RateLimit) fiber.Handler {
+// database, so every instance behind a load balancer shares it. Counting
+// is a write: when it fails (a full disk) a read is served uncounted,
+// without the headers, and a change fails (bookkeepingFailed).
+func rateLimit(counter rateCounter, l models.RateLimit, logger func(context.Context) *slog.Logger) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		st, err := counter.Hit(c.UserContext(), callerToken(c).ID, l)
 		if err != nil {
-			return err
+			if err := bookkeepingFailed(c, logger, "counting the request against the rate limit", err); err != nil {
+				return err
+			}
+			return c.Next()
 		}
 		reset := strconv.Itoa(int(math.Ceil(st.Reset.Seconds())))
 		c.Set("RateLimit-Policy", strconv.Itoa(l.Requests)+";w="+strconv.Itoa(int(l.Window.Seconds())))

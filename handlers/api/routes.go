@@ -1,6 +1,9 @@
 package api
 
 import (
+	"context"
+	"log/slog"
+
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise/models"
@@ -15,6 +18,9 @@ type Deps struct {
 	// archives (images.go, archives.go); deleting a guide removes the
 	// files no other guide uses from its store.
 	Library *models.Images
+	// Logger returns the request's logger (with its request id); nil
+	// means slog's default.
+	Logger func(context.Context) *slog.Logger
 }
 
 // Register installs every /api/v1 route on app. It runs before the
@@ -33,7 +39,11 @@ func Register(app *fiber.App, d Deps) {
 	v1.Post("/tokens", tokens.Create)
 
 	// Everything else: a token with the method's scope, within its rate.
-	v1.Use(authenticate(m.APITokens), rateLimit(m.APIRate, limit))
+	logger := d.Logger
+	if logger == nil {
+		logger = func(context.Context) *slog.Logger { return slog.Default() }
+	}
+	v1.Use(authenticate(m.APITokens, logger), rateLimit(m.APIRate, limit, logger))
 	admin := needScope(models.ScopeAdmin)
 
 	v1.Get("/me", Me)

@@ -61,9 +61,10 @@ type tokenRequest struct {
 }
 
 // Create answers POST /api/v1/tokens. It is the one route that takes a
-// password, so it is throttled per account and per address exactly like
-// the login form, asks for the second factor when the account has one,
-// and is audited.
+// password, so it is throttled per account at the caller's address and
+// per address, counting with the login form (models.APILoginBudget);
+// failures from other addresses never lock it. It asks for the second
+// factor when the account has one, and is audited.
 func (h *Tokens) Create(c *fiber.Ctx) error {
 	var in tokenRequest
 	if err := decode(c, &in); err != nil {
@@ -81,8 +82,8 @@ func (h *Tokens) Create(c *fiber.Ctx) error {
 	if fe.Any() {
 		return invalid(fe)
 	}
-	keys := []string{"login:email:" + email, "login:ip:" + c.IP()}
-	wait, err := h.Throttle.Wait(ctx, keys...)
+	budget := models.APILoginBudget(email, c.IP())
+	wait, err := h.Throttle.Check(ctx, budget)
 	if err != nil {
 		return err
 	}
@@ -100,7 +101,7 @@ func (h *Tokens) Create(c *fiber.Ctx) error {
 	}
 	u, err := h.Users.Authenticate(ctx, email, password)
 	if errors.Is(err, models.ErrInvalidCredentials) {
-		return h.failed(c, keys, u.ID, "That email and password do not match an account.")
+		return h.failed(c, budget, u.ID, "That email and password do not match an account.")
 	}
 	if err != nil {
 		return err
@@ -122,10 +123,10 @@ func (h *Tokens) Create(c *fiber.Ctx) error {
 			if err := h.audit(c, models.EventTwoFactorFailure, u.ID, u.ID, "api token request"); err != nil {
 				return err
 			}
-			return h.failed(c, keys, u.ID, "That code is not right (or was used already).")
+			return h.failed(c, budget, u.ID, "That code is not right (or was used already).")
 		}
 	}
-	if err := h.Throttle.Clear(ctx, keys[0]); err != nil {
+	if err := h.Throttle.Succeeded(ctx, budget); err != nil {
 		return err
 	}
 	n := models.NewAPIToken{Name: in.Name, Scopes: in.Scopes, ExpiresAt: in.ExpiresAt}
@@ -146,14 +147,10 @@ func (h *Tokens) Create(c *fiber.Ctx) error {
 	return send(c, fiber.StatusCreated, out)
 }
 
-// failed counts a wrong password or code against the account and address
-// and answers 401 without saying which part was wrong.
-func (h *Tokens) failed(c *fiber.Ctx, keys []string, userID int64, detail string) error {
-	ctx := c.UserContext()
-	if err := h.Throttle.Fail(ctx, models.AccountLimit, keys[0]); err != nil {
-		return err
-	}
-	if err := h.Throttle.Fail(ctx, models.AddressLimit, keys[1]); err != nil {
+// failed counts a wrong password or code against budget and answers 401
+// without saying which part was wrong.
+func (h *Tokens) failed(c *fiber.Ctx, budget models.Budget, userID int64, detail string) error {
+	if err := h.Throttle.Failed(c.UserContext(), budget); err != nil {
 		return err
 	}
 	if err := h.audit(c, models.EventLoginFailure, 0, userID, "api token request"); err != nil {

@@ -38,9 +38,12 @@ type AccountData struct {
 	TwoFactorErrors models.FieldErrors
 }
 
-// PasswordForm is the change-password form's errors.
+// PasswordForm is the change-password form's errors, how many API tokens
+// work (the form offers to revoke them), and whether that box was ticked.
 type PasswordForm struct {
-	Errors models.FieldErrors
+	Errors       models.FieldErrors
+	ActiveTokens int
+	RevokeTokens bool
 }
 
 // DeleteForm is the delete-account form's errors.
@@ -90,7 +93,7 @@ func Account(p views.Page, d AccountData) templ.Component {
 				var templ_7745c5c3_Var3 string
 				templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(d.Notice)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `pages/account.templ`, Line: 48, Col: 81}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `pages/account.templ`, Line: 51, Col: 81}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 				if templ_7745c5c3_Err != nil {
@@ -109,7 +112,7 @@ func Account(p views.Page, d AccountData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.AccountPassword(p.CSRF, d.Password.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.AccountPassword(p.CSRF, d.Password.Errors, d.Password.ActiveTokens, d.Password.RevokeTokens).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -63,7 +63,7 @@ func PasswordReset(p views.Page, f ResetForm) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<p>Setting a new password signs you out on every device.</p><form method=\"post\" action=\"/password/reset\" novalidate><input type=\"hidden\" name=\"csrf_token\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<p data-testid=\"reset-effects\">Setting a new password signs you out on every device and revokes your API tokens: scripts using them get 401 Unauthorized until you create new tokens on your account page.</p><form method=\"post\" action=\"/password/reset\" novalidate><input type=\"hidden\" name=\"csrf_token\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
