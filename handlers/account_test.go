@@ -62,9 +62,15 @@ func TestSessionsListAndRevoke(t *testing.T) {
 	if b.get("/account").StatusCode != http.StatusOK {
 		t.Fatalf("a stranger signed out someone else's session")
 	}
-	wantStatus(t, a.post(action, url.Values{"csrf_token": {a.csrf("/account")}}), http.StatusSeeOther)
+	tok := a.csrf("/account")
+	rows := srv.sessionRows()
+	wantStatus(t, a.post(action, url.Values{"csrf_token": {tok}}), http.StatusSeeOther)
 	if b.get("/account").StatusCode != http.StatusSeeOther {
 		t.Errorf("the revoked browser is still signed in")
+	}
+	// The signed-out browser is a visitor again and keeps no session row.
+	if got := srv.sessionRows(); got != rows-1 {
+		t.Errorf("session rows after the revoked browser's next request: %d, want %d", got, rows-1)
 	}
 	// Sign out everywhere else.
 	c := srv.client()

@@ -44,8 +44,9 @@ func loadUser(sm *scs.SessionManager, sessions currentSession) fiber.Handler {
 			err = nil
 		}
 		if errors.Is(err, models.ErrNotFound) {
-			sm.Remove(ctx, sessionID)
-			if err := sm.RenewToken(ctx); err != nil {
+			// The browser is a visitor again, and visitors keep no
+			// session row: delete it and expire the cookie.
+			if err := sm.Destroy(ctx); err != nil {
 				return err
 			}
 			return c.Next()

@@ -161,35 +161,30 @@ func (l *learner) write(base string, stop <-chan struct{}) (acked int) {
 		default:
 		}
 		step := 1 + i%10
-		var path string
 		form := url.Values{"csrf_token": {l.csrf}}
+		var action, intent string
+		var remember func()
 		if i%2 == 0 {
 			done := !l.done[step]
 			form.Set("done", fmt.Sprint(done))
-			path = fmt.Sprintf("%s%d/complete", crashGuide, step)
-			l.mu.Lock()
-			l.inflight = fmt.Sprintf("done %d %v", step, done)
-			l.mu.Unlock()
-			if !l.post(base+path, form) {
-				return acked
-			}
-			l.mu.Lock()
-			l.done[step], l.inflight = done, ""
-			l.mu.Unlock()
+			action, intent = "complete", fmt.Sprintf("done %d %v", step, done)
+			remember = func() { l.done[step] = done }
 		} else {
 			body := fmt.Sprintf("note %d of %s", i, l.email)
 			form.Set("body", body)
-			path = fmt.Sprintf("%s%d/note", crashGuide, step)
-			l.mu.Lock()
-			l.inflight = fmt.Sprintf("note %d %s", step, body)
-			l.mu.Unlock()
-			if !l.post(base+path, form) {
-				return acked
-			}
-			l.mu.Lock()
-			l.notes[step], l.inflight = body, ""
-			l.mu.Unlock()
+			action, intent = "note", fmt.Sprintf("note %d %s", step, body)
+			remember = func() { l.notes[step] = body }
 		}
+		l.mu.Lock()
+		l.inflight = intent
+		l.mu.Unlock()
+		if !l.post(fmt.Sprintf("%s%s%d/%s", base, crashGuide, step, action), form) {
+			return acked
+		}
+		l.mu.Lock()
+		remember()
+		l.inflight = ""
+		l.mu.Unlock()
 		acked++
 	}
 }
