@@ -57,6 +57,8 @@ func newServer(t *testing.T, opts ...func(*handlers.Deps)) *server {
 // mailbox, with links under testBaseURL; opts may change the dependencies.
 func newApp(tb testing.TB, opts ...func(*handlers.Deps)) (*fiber.App, *db.DB, *models.Models, *lockedWriter) {
 	tb.Helper()
+	// Passwords are hashed cheaply here; models tests the real cost.
+	models.UseCheapPasswordHashingInTests()
 	d := dbtest.New(tb)
 	m := models.New(d)
 	// Two-factor secrets are sealed; any fixed key will do in tests.

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"sync"
 
 	"github.com/alexedwards/scs/v2"
 
@@ -20,7 +21,7 @@ const SessionLifetime = models.SessionAbsoluteTimeout
 // TLS-terminating proxy that cannot be listed as trusted. Cookie.Name is
 // the base name, without the prefix.
 func NewSessions(store scs.Store, forceSecure bool) *scs.SessionManager {
-	sm := scs.New()
+	sm := *baseSessions() // a copy: see baseSessions
 	sm.Store = store
 	sm.Codec = SessionCodec{}
 	sm.Lifetime = SessionLifetime
@@ -29,5 +30,14 @@ func NewSessions(store scs.Store, forceSecure bool) *scs.SessionManager {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Persist = true
 	sm.Cookie.Secure = forceSecure
-	return sm
+	return &sm
 }
+
+// baseSessions is the one scs.New of the process. scs.New also starts a
+// memory store whose clean-up goroutine cannot be stopped reliably (its
+// stop channel is made inside the goroutine), and NewSessions replaces
+// that store at once; so managers are copies of one manager, and every
+// test app no longer leaks a goroutine. A copy keeps the original's
+// context key, which is harmless: each request's context belongs to one
+// app.
+var baseSessions = sync.OnceValue(scs.New)

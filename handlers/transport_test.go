@@ -43,6 +43,8 @@ func newTransportServer(t *testing.T, tlsCfg *tls.Config, proxies ...string) *se
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Passwords are hashed cheaply here; models tests the real cost.
+	models.UseCheapPasswordHashingInTests()
 	d := dbtest.New(t)
 	m := models.New(d)
 	if _, err := m.Guides.LoadBuiltinGuides(context.Background(), stepwise.BuiltinGuides()); err != nil {

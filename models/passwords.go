@@ -4,18 +4,35 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"sync/atomic"
 
 	"github.com/alexedwards/argon2id"
 )
 
-// passwordParams are OWASP's recommended argon2id settings (19 MiB of
-// memory, two passes, one lane).
-var passwordParams = &argon2id.Params{
+// productionPasswordParams are OWASP's recommended argon2id settings (19
+// MiB of memory, two passes, one lane).
+var productionPasswordParams = argon2id.Params{
 	Memory:      19 * 1024,
 	Iterations:  2,
 	Parallelism: 1,
 	SaltLength:  16,
 	KeyLength:   32,
+}
+
+// passwordParams are the settings new hashes are made with: always the
+// production ones, except in test binaries that ask for cheap ones.
+var passwordParams atomic.Pointer[argon2id.Params]
+
+func init() { passwordParams.Store(&productionPasswordParams) }
+
+// UseCheapPasswordHashingInTests makes every later hash in this process
+// nearly free (64 KiB, one pass). Test harnesses that sign many people up
+// call it, so a test of anything else does not spend 19 MiB and tens of
+// milliseconds per password; the production settings keep their own tests
+// (passwords_test.go, and every binary that never calls this). Never call
+// it outside tests.
+func UseCheapPasswordHashingInTests() {
+	passwordParams.Store(&argon2id.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32})
 }
 
 // Every argon2id hash or comparison takes one of these slots, one per CPU:
@@ -53,7 +70,7 @@ func withHashSlot(ctx context.Context, fn func()) error {
 func HashPassword(ctx context.Context, password string) (string, error) {
 	var hash string
 	var err error
-	if serr := withHashSlot(ctx, func() { hash, err = argonCreate(password, passwordParams) }); serr != nil {
+	if serr := withHashSlot(ctx, func() { hash, err = argonCreate(password, passwordParams.Load()) }); serr != nil {
 		return "", serr
 	}
 	if err != nil {
@@ -87,6 +104,7 @@ func needsRehash(hash string) bool {
 	if err != nil {
 		return false
 	}
-	return p.Memory != passwordParams.Memory || p.Iterations != passwordParams.Iterations ||
-		p.Parallelism != passwordParams.Parallelism || p.KeyLength != passwordParams.KeyLength
+	want := passwordParams.Load()
+	return p.Memory != want.Memory || p.Iterations != want.Iterations ||
+		p.Parallelism != want.Parallelism || p.KeyLength != want.KeyLength
 }

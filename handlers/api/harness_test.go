@@ -45,6 +45,8 @@ type server struct {
 
 func newServer(t *testing.T, opts ...func(*handlers.Deps)) *server {
 	t.Helper()
+	// Passwords are hashed cheaply here; models tests the real cost.
+	models.UseCheapPasswordHashingInTests()
 	d := dbtest.New(t)
 	m := models.New(d)
 	sealer, err := models.NewSealer(make([]byte, models.SecretKeySize))
