@@ -14,7 +14,7 @@ import (
 // binary exited).
 func TestNewSessionsLeaksNoGoroutine(t *testing.T) {
 	store := memstore.NewWithCleanupInterval(0) // no goroutine of its own
-	NewSessions(store, false) // the process's one scs.New
+	NewSessions(store, false)                   // the process's one scs.New
 	before := runtime.NumGoroutine()
 	for range 50 {
 		NewSessions(store, false)
