@@ -73,5 +73,5 @@ func buildImage() ([]byte, error) {
 	if err := d.Close(); err != nil {
 		return nil, err
 	}
-	return os.ReadFile(path)
+	return os.ReadFile(path) // #nosec G304 -- our own temporary file, named above
 }
