@@ -1,12 +1,16 @@
 package handlers_test
 
 import (
+	"bufio"
 	"context"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"stepwise/models"
 )
@@ -310,6 +314,26 @@ func TestSecuritySuite(t *testing.T) {
 			resp.Body.Close()
 			if resp.StatusCode != http.StatusRequestEntityTooLarge {
 				t.Errorf("POST %s with 2 MiB: got %d, want 413", f.path, resp.StatusCode)
+			}
+		}
+	})
+	t.Run("a body announced over the limit is refused before it is sent", func(t *testing.T) {
+		// Headers only, announcing 20 MB: the answer must come without a
+		// single body byte sent (the server never waits for, or makes room
+		// for, what a client merely announces).
+		host := strings.TrimPrefix(srv.URL, "http://")
+		for _, f := range hostileForms {
+			conn, err := net.DialTimeout("tcp", host, 5*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+			path := strings.ReplaceAll(f.path, "{victim}", "1")
+			fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 20000000\r\n\r\n", path, host)
+			status, err := bufio.NewReader(conn).ReadString('\n')
+			_ = conn.Close()
+			if err != nil || !strings.Contains(status, " 413 ") {
+				t.Errorf("POST %s announcing 20 MB: got %q (%v), want 413 before the body", path, status, err)
 			}
 		}
 	})
