@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/gofiber/fiber/v2"
@@ -15,7 +14,6 @@ import (
 // accountUsers is what the account page needs from the user store.
 type accountUsers interface {
 	CheckPassword(ctx context.Context, user models.User, password string) (bool, error)
-	SetPasswordHash(ctx context.Context, id int64, hash string) error
 	Delete(ctx context.Context, id int64) error
 	Export(ctx context.Context, id int64) (models.UserExport, error)
 }
@@ -53,7 +51,7 @@ type Account struct {
 	Audit        auditReader
 	TwoFactor    recoveryCounter
 	Sessions     *scs.SessionManager
-	Tx           txRunner
+	Passwords    passwordChanger
 	viewer
 }
 
@@ -153,22 +151,9 @@ func (h *Account) ChangePassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	keep := h.Sessions.GetString(ctx, sessionID)
-	err = h.Tx.WithTx(ctx, func(ctx context.Context) error {
-		if err := h.Users.SetPasswordHash(ctx, u.ID, hash); err != nil {
-			return err
-		}
-		if _, err := h.UserSessions.DeleteOthers(ctx, u.ID, keep); err != nil {
-			return err
-		}
-		if err := h.Audit.Record(ctx, auditEntry(c, models.EventPasswordChange, u.ID, u.ID, "")); err != nil {
-			return err
-		}
-		if !revokeTokens {
-			return nil
-		}
-		_, err := revokeAPITokens(ctx, c, h.APITokens, h.Audit, u.ID, "with a password change")
-		return err
+	_, err = h.Passwords.Change(ctx, models.PasswordChange{
+		UserID: u.ID, Hash: hash, KeepSession: h.Sessions.GetString(ctx, sessionID),
+		RevokeTokens: revokeTokens, Audit: auditEntry(c, models.EventPasswordChange, u.ID, u.ID, ""),
 	})
 	if err != nil {
 		return err
@@ -185,27 +170,10 @@ func (h *Account) ChangePassword(c *fiber.Ctx) error {
 	return redirect(c, "/account?done=password")
 }
 
-// apiTokenRevoker revokes every API token of a user.
-type apiTokenRevoker interface {
-	RevokeAll(ctx context.Context, userID int64) (int64, error)
-}
-
-// revokeAPITokens revokes every API token of the user in ctx's
-// transaction and, when there were any, records how many and why.
-func revokeAPITokens(ctx context.Context, c *fiber.Ctx, tokens apiTokenRevoker, audit auditLog, userID int64, why string) (int64, error) {
-	n, err := tokens.RevokeAll(ctx, userID)
-	if err != nil || n == 0 {
-		return n, err
-	}
-	return n, audit.Record(ctx, auditEntry(c, models.EventAPITokenRevoked, userID, userID, revokedDetail(n, why)))
-}
-
-// revokedDetail is the audit note of n tokens revoked at once.
-func revokedDetail(n int64, why string) string {
-	if n == 1 {
-		return "the only token, " + why
-	}
-	return fmt.Sprintf("all %d tokens, %s", n, why)
+// passwordChanger changes a password with what goes with it
+// (models.Passwords).
+type passwordChanger interface {
+	Change(ctx context.Context, ch models.PasswordChange) (int64, error)
 }
 
 // RevokeSession signs out one of the user's other browsers.

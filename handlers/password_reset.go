@@ -15,7 +15,6 @@ import (
 type resetUsers interface {
 	ByEmail(ctx context.Context, email string) (models.User, error)
 	ByID(ctx context.Context, id int64) (models.User, error)
-	SetPasswordHash(ctx context.Context, id int64, hash string) error
 }
 
 // resetTokens is what password reset needs from the token store.
@@ -24,23 +23,16 @@ type resetTokens interface {
 	Peek(ctx context.Context, purpose, token string) (models.AccountToken, error)
 }
 
-// sessionEnder ends a user's sessions.
-type sessionEnder interface {
-	DeleteOthers(ctx context.Context, userID int64, keep string) (int64, error)
-}
-
 // PasswordReset serves "forgot your password?": a form that mails a link,
 // and the link's form for a new password. Users an admin told to reset
 // their password come this way too.
 type PasswordReset struct {
-	Users        resetUsers
-	Tokens       resetTokens
-	UserSessions sessionEnder
-	APITokens    apiTokenRevoker
-	Throttle     throttle
-	Audit        auditLog
-	Tx           txRunner
-	post         postman
+	Users     resetUsers
+	Tokens    resetTokens
+	Passwords passwordChanger
+	Throttle  throttle
+	Audit     auditLog
+	post      postman
 	viewer
 }
 
@@ -149,29 +141,16 @@ func (h *PasswordReset) Reset(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	revoked := false
-	err = h.Tx.WithTx(ctx, func(ctx context.Context) error {
-		// Consume again: of two submissions only one passes.
-		if _, err := h.Tokens.Consume(ctx, models.PurposeResetPassword, f.Token); err != nil {
-			return err
-		}
-		if err := h.Users.SetPasswordHash(ctx, u.ID, hash); err != nil {
-			return err
-		}
-		if _, err := h.UserSessions.DeleteOthers(ctx, u.ID, ""); err != nil {
-			return err
-		}
-		if err := h.Audit.Record(ctx, auditEntry(c, models.EventPasswordReset, u.ID, u.ID, "")); err != nil {
-			return err
-		}
-		n, err := revokeAPITokens(ctx, c, h.APITokens, h.Audit, u.ID, "on a password reset by email")
-		revoked = n > 0
-		return err
+	// The link is consumed again inside the change: of two submissions
+	// only one passes.
+	revoked, err := h.Passwords.Change(ctx, models.PasswordChange{
+		UserID: u.ID, Hash: hash, ResetToken: f.Token,
+		Audit: auditEntry(c, models.EventPasswordReset, u.ID, u.ID, ""),
 	})
 	if err != nil {
 		return h.refuseLink(c, err, "/password/forgot", "Ask for a new link")
 	}
-	if revoked {
+	if revoked > 0 {
 		return redirect(c, "/login?done=reset-tokens")
 	}
 	return redirect(c, "/login?done=reset")

@@ -97,7 +97,7 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	account := &Account{
 		Users: d.Models.Users, UserSessions: d.Models.Sessions, Audit: d.Models.Audit,
 		TwoFactor: d.Models.TwoFactor, Sessions: d.Sessions, viewer: v,
-		APITokens: d.Models.APITokens, Tx: d.DB,
+		APITokens: d.Models.APITokens, Passwords: d.Models.Passwords,
 	}
 	app.Get("/account", requireUser, account.Show)
 	app.Post("/account/password", requireUser, account.ChangePassword)
@@ -136,8 +136,8 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	app.Post("/account/email/verify", requireUser, verification.Resend)
 	app.Get("/email/verify", verification.Verify)
 	reset := &PasswordReset{
-		Users: d.Models.Users, Tokens: d.Models.Tokens, UserSessions: d.Models.Sessions, APITokens: d.Models.APITokens,
-		Throttle: d.Models.Throttle, Audit: d.Models.Audit, Tx: d.DB, post: post, viewer: v,
+		Users: d.Models.Users, Tokens: d.Models.Tokens, Passwords: d.Models.Passwords,
+		Throttle: d.Models.Throttle, Audit: d.Models.Audit, post: post, viewer: v,
 	}
 	app.Get("/password/forgot", reset.ForgotForm)
 	app.Post("/password/forgot", reset.Forgot)

@@ -57,12 +57,16 @@ type Models struct {
 	// settings (such as private webhook targets).
 	Webhooks *Webhooks
 	Settings *Settings
+
+	// Passwords: a password change or reset with the sessions, tokens
+	// and audit rows that go with it.
+	Passwords *Passwords
 }
 
 // New returns the stores over d.
 func New(d *db.DB) *Models {
 	hooks := newWebhooks(d)
-	return &Models{
+	m := &Models{
 		Users:     &Users{db: d, hooks: hooks},
 		Guides:    &Guides{db: d},
 		Steps:     &Steps{db: d},
@@ -89,6 +93,8 @@ func New(d *db.DB) *Models {
 		Webhooks: hooks,
 		Settings: &Settings{db: d, now: now},
 	}
+	m.Passwords = &Passwords{db: d, users: m.Users, sessions: m.Sessions, tokens: m.Tokens, api: m.APITokens, audit: m.Audit}
+	return m
 }
 
 // now is the clock; times are stored in UTC so both SQL dialects agree.
