@@ -31,3 +31,14 @@ func auditEntry(c *fiber.Ctx, event string, actor, target int64, detail string) 
 func record(c *fiber.Ctx, log auditLog, event string, actor, target int64, detail string) error {
 	return log.Record(c.UserContext(), auditEntry(c, event, actor, target, detail))
 }
+
+// origin is who makes the request and from where, for the operations
+// that record it in their audit rows; the actor is the signed-in user,
+// if any.
+func origin(c *fiber.Ctx) models.Origin {
+	o := models.Origin{IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent)}
+	if u := CurrentUser(c); u != nil {
+		o.ActorID = u.ID
+	}
+	return o
+}

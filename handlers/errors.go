@@ -9,6 +9,7 @@ import (
 
 	"stepwise/db"
 	"stepwise/handlers/api"
+	"stepwise/handlers/refusal"
 	"stepwise/models"
 	"stepwise/views"
 	"stepwise/views/components"
@@ -36,6 +37,9 @@ func (e *errorPages) handle(c *fiber.Ctx, err error) error {
 	if db.IsStorageFull(err) {
 		c.Set(fiber.HeaderRetryAfter, api.StorageFullRetryAfter)
 	}
+	if r, ok := models.AsRefusal(err); ok && r.RetryAfter > 0 {
+		api.SetRetryAfter(c, r.RetryAfter)
+	}
 	if status >= 500 {
 		log.Error("request failed", "err", err, "method", c.Method(), "path", c.Path())
 	} else {
@@ -58,6 +62,7 @@ func (e *errorPages) handle(c *fiber.Ctx, err error) error {
 // Internal errors never show their text.
 func classify(err error) (status int, title, msg string) {
 	var fe *fiber.Error
+	var r *models.Refusal
 	switch {
 	case db.IsStorageFull(err):
 		// Nothing is wrong with the request, and pages that only read
@@ -65,6 +70,8 @@ func classify(err error) (status int, title, msg string) {
 		return fiber.StatusServiceUnavailable, "Storage full", storageFullMessage
 	case errors.Is(err, errBusy): // the request ran out of time (deadline.go)
 		return errBusy.Code, "Try again in a moment", errBusy.Message
+	case errors.As(err, &r) && r.Kind != models.RefusedNotFound:
+		return refusal.Status(r.Kind), refusalTitle(r.Kind), r.Reason
 	case errors.Is(err, models.ErrNotFound):
 		return fiber.StatusNotFound, "Page not found", "There is nothing at this address. It may have moved, or the link may be mistyped."
 	case errors.As(err, &fe):
@@ -100,4 +107,20 @@ func userMessage(s string) string {
 		return "The request could not be understood."
 	}
 	return s
+}
+
+// refusalTitle heads the error page of a refusal that reached the error
+// handler rather than a re-rendered form.
+func refusalTitle(k models.RefusalKind) string {
+	switch k {
+	case models.RefusedForbidden:
+		return "Not allowed"
+	case models.RefusedConflict, models.RefusedRule:
+		return "That cannot be done now"
+	case models.RefusedThrottled:
+		return "Too many attempts"
+	case models.RefusedCredentials:
+		return "Not signed in"
+	}
+	return "Something is wrong with that request"
 }

@@ -121,3 +121,14 @@ func bookkeepingFailed(c *fiber.Ctx, logger func(context.Context) *slog.Logger, 
 		"err", err, "storage_full", db.IsStorageFull(err), "method", c.Method(), "path", c.Path())
 	return nil
 }
+
+// origin is who makes the request and from where, for the operations
+// that record it in their audit rows; the actor is the token's owner, if
+// the request carried one.
+func origin(c *fiber.Ctx) models.Origin {
+	o := models.Origin{IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent)}
+	if u := caller(c); u != nil {
+		o.ActorID = u.ID
+	}
+	return o
+}

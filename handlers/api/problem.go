@@ -5,10 +5,13 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise/db"
+	"stepwise/handlers/refusal"
 	"stepwise/models"
 )
 
@@ -89,6 +92,9 @@ func HandleError(c *fiber.Ctx, err error, log *slog.Logger, requestID string) er
 	if db.IsStorageFull(err) {
 		c.Set(fiber.HeaderRetryAfter, StorageFullRetryAfter)
 	}
+	if r, ok := models.AsRefusal(err); ok && r.RetryAfter > 0 {
+		SetRetryAfter(c, r.RetryAfter)
+	}
 	p.RequestID = requestID
 	p.Instance = c.Path()
 	c.Response().ResetBody()
@@ -103,11 +109,14 @@ func HandleError(c *fiber.Ctx, err error, log *slog.Logger, requestID string) er
 
 func toProblem(err error) *Problem {
 	var p *Problem
+	var r *models.Refusal
 	var fe *fiber.Error
 	switch {
 	case errors.As(err, &p):
 		cp := *p
 		return &cp
+	case errors.As(err, &r):
+		return refusalProblem(r)
 	case errors.Is(err, models.ErrNotFound):
 		return problem(fiber.StatusNotFound, errNotFound.Detail)
 	case db.IsStorageFull(err):
@@ -131,4 +140,27 @@ func toProblem(err error) *Problem {
 		}
 	}
 	return problem(fiber.StatusInternalServerError, "An unexpected error happened. It has been logged with the request id below.")
+}
+
+// refusalProblem is an operation's refusal as a problem detail, with the
+// status refusal.Status gives its kind; invalid input lists its fields.
+func refusalProblem(r *models.Refusal) *Problem {
+	if r.Kind == models.RefusedInvalid {
+		return invalid(r.Fields)
+	}
+	detail := r.Reason
+	if detail == "" {
+		detail = r.Kind.String()
+	}
+	return problem(refusal.Status(r.Kind), detail)
+}
+
+// SetRetryAfter sets the Retry-After header to d in whole seconds, at
+// least 1, on a page or an API answer alike.
+func SetRetryAfter(c *fiber.Ctx, d time.Duration) {
+	s := int64((d + time.Second - 1) / time.Second)
+	if s < 1 {
+		s = 1
+	}
+	c.Set(fiber.HeaderRetryAfter, strconv.FormatInt(s, 10))
 }
