@@ -12,6 +12,10 @@ import (
 
 	"stepwise/db"
 	"stepwise/models"
+	"stepwise/models/accounts"
+	"stepwise/models/admin"
+	"stepwise/models/authoring"
+	"stepwise/models/learning"
 )
 
 // BodyLimit caps every request body; larger requests are refused before a
@@ -23,8 +27,10 @@ const BodyLimit = 1 << 20
 
 // Deps are the dependencies every handler may use; cmd builds them.
 type Deps struct {
-	DB       *db.DB
-	Models   *models.Models
+	DB     *db.DB
+	Models *models.Models
+	// Ops are the operations the pages and the API share (models/...).
+	Ops      Ops
 	Sessions *scs.SessionManager
 	Assets   *Assets
 	Logger   *slog.Logger
@@ -68,8 +74,23 @@ type Deps struct {
 	Draining func() bool
 }
 
+// Ops are the operations shared by the pages and the API, one package
+// per domain under models.
+type Ops struct {
+	Accounts  *accounts.Service
+	Learning  *learning.Service
+	Authoring *authoring.Service
+	Admin     *admin.Service
+}
+
 // New returns the Fiber app with every middleware and route installed.
 func New(d Deps) *fiber.App {
+	if d.Ops.Accounts == nil {
+		d.Ops = Ops{
+			Accounts: accounts.New(d.DB, d.Models), Learning: learning.New(d.DB, d.Models),
+			Authoring: authoring.New(d.DB, d.Models), Admin: admin.New(d.DB, d.Models),
+		}
+	}
 	e := &errorPages{logger: d.Logger, assets: d.Assets}
 	lim := d.Limits.withDefaults()
 	d.Limits = lim

@@ -38,7 +38,9 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 
 	// The JSON API (package api) authenticates with tokens, never with
 	// the session cookie, so it comes before the session middleware.
-	api.Register(app, api.Deps{Models: d.Models, RateLimit: d.APIRateLimit, Library: images, Logger: Logger})
+	api.Register(app, api.Deps{Models: d.Models,
+		Accounts: d.Ops.Accounts, Learning: d.Ops.Learning, Authoring: d.Ops.Authoring, Admin: d.Ops.Admin,
+		RateLimit: d.APIRateLimit, Library: images, Logger: Logger})
 
 	// Two-factor pages show secrets (the key, recovery codes): no-store,
 	// set outside the session middleware so nothing replaces it.

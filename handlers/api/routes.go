@@ -7,11 +7,20 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise/models"
+	"stepwise/models/accounts"
+	"stepwise/models/admin"
+	"stepwise/models/authoring"
+	"stepwise/models/learning"
 )
 
 // Deps are what the API needs; the app builds them.
 type Deps struct {
 	Models *models.Models
+	// The operations the API shares with the pages, one per domain.
+	Accounts  *accounts.Service
+	Learning  *learning.Service
+	Authoring *authoring.Service
+	Admin     *admin.Service
 	// RateLimit is each token's allowance; zero means DefaultRateLimit.
 	RateLimit models.RateLimit
 	// Library is the guides' image rows and files, and their zip
