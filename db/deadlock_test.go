@@ -18,6 +18,7 @@ import (
 // Each round is a fresh database; any write still running after the bound
 // fails the test.
 func TestFirstUseWritesNeverDeadlock(t *testing.T) {
+	t.Parallel()
 	const (
 		rounds  = 15
 		writers = 24

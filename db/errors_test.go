@@ -20,6 +20,7 @@ import (
 // SQLITE_FULL, which IsStorageFull recognises through the wrapping the
 // models add; reads keep working.
 func TestIsStorageFullOnAFullDatabase(t *testing.T) {
+	t.Parallel()
 	d := dbtest.New(t)
 	ctx := context.Background()
 	if _, err := d.Exec(ctx, `CREATE TABLE blobs (b TEXT)`); err != nil {
@@ -51,6 +52,7 @@ func TestIsStorageFullOnAFullDatabase(t *testing.T) {
 }
 
 func TestIsStorageFullKinds(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		err  error

@@ -10,6 +10,7 @@ import (
 )
 
 func TestLockDatabaseRefusesASecondHolder(t *testing.T) {
+	t.Parallel()
 	dir, err := filepath.EvalSymlinks(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -77,6 +78,7 @@ func TestLockDatabaseRefusesASecondHolder(t *testing.T) {
 }
 
 func TestLockedErrorWithoutPID(t *testing.T) {
+	t.Parallel()
 	err := &LockedError{Database: "data/stepwise.db", LockFile: "data/stepwise.db.lock"}
 	if got, want := err.Error(), "another stepwise server is already using data/stepwise.db (lock data/stepwise.db.lock held by another process)"; got != want {
 		t.Errorf("got %q, want %q", got, want)

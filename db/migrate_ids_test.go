@@ -87,6 +87,7 @@ INSERT INTO audit_log (id, at, event, actor_id, target_id, ip, user_agent, detai
 // at the latest version, that the triggers and cascades work and the
 // audit log's emails were filled in without crediting a reused id.
 func TestMigrationNeverReuseIDsKeepsEverything(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d, err := db.Open(filepath.Join(t.TempDir(), "old.db"), db.Options{})
 	if err != nil {
@@ -195,6 +196,7 @@ func TestMigrationNeverReuseIDsKeepsEverything(t *testing.T) {
 // commits; a row pointing nowhere fails it, and the database is left as it
 // was, still at version 11.
 func TestMigrationNeverReuseIDsRollsBackOnForeignKeyViolation(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "dangling.db")
 	d, err := db.Open(path, db.Options{})

@@ -8,6 +8,7 @@ import (
 )
 
 func TestParseWrk(t *testing.T) {
+	t.Parallel()
 	out := []byte(`Running 10s test @ http://127.0.0.1:1234/
   2 threads and 64 connections
 bench requests 75000
@@ -40,6 +41,7 @@ Requests/sec:   7500.00
 }
 
 func TestWriteScript(t *testing.T) {
+	t.Parallel()
 	body := ""
 	w := workload{key: "toggle", name: "toggle", method: "POST", body: &body,
 		headers: map[string]string{"Cookie": "stepwise_session=abc", "X-CSRF-Token": `t"ok`}}
@@ -65,6 +67,7 @@ func TestWriteScript(t *testing.T) {
 }
 
 func TestCompareTotals(t *testing.T) {
+	t.Parallel()
 	before := progressTotals{step: 1, user: 181, all: 180001}
 	if _, err := compareTotals(before, progressTotals{step: 0, user: 180, all: 180000}); err != nil {
 		t.Errorf("a toggle off: %v", err)

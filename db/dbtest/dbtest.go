@@ -19,9 +19,19 @@ import (
 // than for every migration.
 func New(t testing.TB) *db.DB {
 	t.Helper()
-	image, err := migratedImage()
+	return NewSeeded(t, "", nil)
+}
+
+// NewSeeded returns a fresh migrated database for t that seed has filled:
+// like New, a copy of one image per test binary, made the first time a
+// test asks for name, so the seeding (the built-in guide, say) is paid
+// once rather than by every test. Tests that ask for the same name must
+// pass the same seed.
+func NewSeeded(t testing.TB, name string, seed func(context.Context, *db.DB) error) *db.DB {
+	t.Helper()
+	image, err := templateImage(name, seed)
 	if err != nil {
-		t.Fatalf("migrate the template database: %v", err)
+		t.Fatalf("build the template database %q: %v", name, err)
 	}
 	path := filepath.Join(t.TempDir(), "test.db")
 	if err := os.WriteFile(path, image, 0o600); err != nil {
@@ -35,23 +45,20 @@ func New(t testing.TB) *db.DB {
 	return d
 }
 
-var template struct {
-	once  sync.Once
-	image []byte
-	err   error
+// templates holds one image per seed name, each built once.
+var templates sync.Map // name → func() ([]byte, error)
+
+func templateImage(name string, seed func(context.Context, *db.DB) error) ([]byte, error) {
+	build, _ := templates.LoadOrStore(name, sync.OnceValues(func() ([]byte, error) {
+		return buildImage(seed)
+	}))
+	return build.(func() ([]byte, error))()
 }
 
-// migratedImage returns the bytes of a freshly migrated database file,
-// made on first use. Closing the database checkpoints its WAL into the
-// main file, so the file alone is the whole database.
-func migratedImage() ([]byte, error) {
-	template.once.Do(func() {
-		template.image, template.err = buildImage()
-	})
-	return template.image, template.err
-}
-
-func buildImage() ([]byte, error) {
+// buildImage migrates a new database, seeds it, and returns its file's
+// bytes. Closing the database checkpoints its WAL into the main file, so
+// the file alone is the whole database.
+func buildImage(seed func(context.Context, *db.DB) error) ([]byte, error) {
 	dir, err := os.MkdirTemp("", "stepwise-dbtest-")
 	if err != nil {
 		return nil, err
@@ -62,9 +69,16 @@ func buildImage() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := d.Migrate(context.Background(), stepwise.SQLiteMigrations()); err != nil {
+	ctx := context.Background()
+	if _, err := d.Migrate(ctx, stepwise.SQLiteMigrations()); err != nil {
 		_ = d.Close()
 		return nil, err
+	}
+	if seed != nil {
+		if err := seed(ctx, d); err != nil {
+			_ = d.Close()
+			return nil, fmt.Errorf("seed: %w", err)
+		}
 	}
 	if _, err := d.W.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		_ = d.Close()

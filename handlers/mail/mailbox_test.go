@@ -11,6 +11,7 @@ import (
 )
 
 func TestMailboxKeepsTheLatestAndLogs(t *testing.T) {
+	t.Parallel()
 	var logs strings.Builder
 	b := mail.NewMailbox(slog.New(slog.NewTextHandler(&logs, nil)))
 	for i := range mail.MailboxSize + 5 {

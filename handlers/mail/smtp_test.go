@@ -11,6 +11,7 @@ import (
 )
 
 func TestParseSMTPURL(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		raw  string
 		want mail.SMTPConfig
@@ -46,6 +47,7 @@ func TestParseSMTPURL(t *testing.T) {
 }
 
 func TestNewSMTPNeedsSender(t *testing.T) {
+	t.Parallel()
 	if _, err := mail.NewSMTP(mail.SMTPConfig{Host: "localhost", Port: 25}); err == nil {
 		t.Errorf("no sender: got no error")
 	}
@@ -55,6 +57,7 @@ func TestNewSMTPNeedsSender(t *testing.T) {
 }
 
 func TestSMTPDelivers(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.NewServer(t)
 	cfg, err := mail.ParseSMTPURL(srv.URL())
 	if err != nil {
@@ -93,6 +96,7 @@ func TestSMTPDelivers(t *testing.T) {
 }
 
 func TestSMTPFailsFast(t *testing.T) {
+	t.Parallel()
 	// Nothing listens on port 1 of the loopback address.
 	m, err := mail.NewSMTP(mail.SMTPConfig{Host: "127.0.0.1", Port: 1, TLS: mail.NoTLS, From: "a@example.com", Timeout: time.Second})
 	if err != nil {
@@ -104,6 +108,7 @@ func TestSMTPFailsFast(t *testing.T) {
 }
 
 func TestStartTLSIsRequiredByDefault(t *testing.T) {
+	t.Parallel()
 	// The test server offers no STARTTLS: smtp:// without tls=none must
 	// refuse to send in clear.
 	srv := mailtest.NewServer(t)

@@ -16,6 +16,7 @@ import (
 	"stepwise/db/dbtest"
 	"stepwise/handlers/webhook"
 	"stepwise/models"
+	"stepwise/models/secretbox"
 )
 
 // receiver is a webhook endpoint that checks every request's signature
@@ -78,7 +79,7 @@ func newFixture(t *testing.T, url string, allowPrivate bool) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	m := models.New(dbtest.New(t))
-	s, err := models.NewSealer(make([]byte, models.SecretKeySize))
+	s, err := secretbox.New(make([]byte, secretbox.KeySize))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,6 +128,7 @@ func (f *fixture) newUser(t *testing.T, email string) {
 // subscription's events arrive in the order they happened even though the
 // first needed three attempts.
 func TestWorkerSignsRetriesAndKeepsOrder(t *testing.T) {
+	t.Parallel()
 	rcv := &receiver{t: t, failFirst: 2}
 	srv := httptest.NewServer(rcv)
 	defer srv.Close()
@@ -167,6 +169,7 @@ func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }
 // With the setting off (the default), a loopback target is refused at
 // dial time, by name as well as by address, and the attempt is recorded.
 func TestWorkerRefusesPrivateTargetsByDefault(t *testing.T) {
+	t.Parallel()
 	rcv := &receiver{t: t}
 	srv := httptest.NewServer(rcv)
 	defer srv.Close()
@@ -190,6 +193,7 @@ func TestWorkerRefusesPrivateTargetsByDefault(t *testing.T) {
 
 // A redirect is not followed: it is a failed attempt with its status.
 func TestWorkerDoesNotFollowRedirects(t *testing.T) {
+	t.Parallel()
 	rcv := &receiver{t: t}
 	target := httptest.NewServer(rcv)
 	defer target.Close()
@@ -214,6 +218,7 @@ func TestWorkerDoesNotFollowRedirects(t *testing.T) {
 // Run delivers what is queued without waiting for a poll, and returns
 // when its context ends.
 func TestWorkerRunDeliversAndStops(t *testing.T) {
+	t.Parallel()
 	rcv := &receiver{t: t, got: make(chan struct{}, 1)}
 	srv := httptest.NewServer(rcv)
 	defer srv.Close()
@@ -242,6 +247,7 @@ func TestWorkerRunDeliversAndStops(t *testing.T) {
 }
 
 func TestVerify(t *testing.T) {
+	t.Parallel()
 	secret := []byte("whsec_test")
 	body := []byte(`{"id":"1"}`)
 	now := time.Now()
@@ -263,6 +269,7 @@ func TestVerify(t *testing.T) {
 }
 
 func TestPrivate(t *testing.T) {
+	t.Parallel()
 	private := []string{"127.0.0.1", "127.8.9.10", "::1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1",
 		"fd00::1", "169.254.169.254", "fe80::1", "0.0.0.0", "::", "224.0.0.1", "ff02::1", "100.64.0.1", "::ffff:127.0.0.1",
 		"::ffff:10.0.0.1", "64:ff9b::a00:1", "255.255.255.255"}

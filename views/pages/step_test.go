@@ -41,6 +41,7 @@ func renderStep(t *testing.T, user *models.User) *goquery.Document {
 }
 
 func TestStepPageMarkup(t *testing.T) {
+	t.Parallel()
 	doc := renderStep(t, &models.User{ID: 9, DisplayName: "Lee"})
 	if got := doc.Find(`[data-testid="step-item"]`).Length(); got != 3 {
 		t.Errorf("sidebar items: got %d, want 3", got)
@@ -67,6 +68,7 @@ func TestStepPageMarkup(t *testing.T) {
 }
 
 func TestStepPageForAVisitor(t *testing.T) {
+	t.Parallel()
 	doc := renderStep(t, nil)
 	if doc.Find(`#complete-control form`).Length() != 0 {
 		t.Errorf("a visitor got the complete form")
