@@ -77,7 +77,7 @@ clean:
 FUZZTIME ?= 30s
 ## fuzz: run every fuzz target for FUZZTIME each (make test runs their seed corpora)
 fuzz:
-	$(GO) test -tags $(TAGS) -run='^$$' -fuzz='^FuzzRenderMarkdown$$' -fuzztime=$(FUZZTIME) ./models/
+	$(GO) test -tags $(TAGS) -run='^$$' -fuzz='^FuzzRender$$' -fuzztime=$(FUZZTIME) ./models/markdown/
 	$(GO) test -tags $(TAGS) -run='^$$' -fuzz='^FuzzSlugify$$' -fuzztime=$(FUZZTIME) ./models/
 	$(GO) test -tags $(TAGS) -run='^$$' -fuzz='^FuzzSafeNext$$' -fuzztime=$(FUZZTIME) ./handlers/
 	$(GO) test -tags $(TAGS) -run='^$$' -fuzz='^FuzzAuthForms$$' -fuzztime=$(FUZZTIME) ./handlers/

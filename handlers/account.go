@@ -2,39 +2,28 @@ package handlers
 
 import (
 	"context"
-	"errors"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise/models"
+	"stepwise/models/accounts"
 	"stepwise/views/pages"
 )
-
-// accountUsers is what the account page needs from the user store.
-type accountUsers interface {
-	CheckPassword(ctx context.Context, user models.User, password string) (bool, error)
-	Delete(ctx context.Context, id int64) error
-	Export(ctx context.Context, id int64) (models.UserExport, error)
-}
 
 // accountSessions is what the account page needs from the session store.
 type accountSessions interface {
 	List(ctx context.Context, userID int64) ([]models.UserSession, error)
-	Delete(ctx context.Context, userID int64, id string) error
-	DeleteOthers(ctx context.Context, userID int64, keep string) (int64, error)
 }
 
 // accountAPITokens is what the password form needs from the API tokens:
-// how many work, and revoking them all.
+// how many work.
 type accountAPITokens interface {
 	CountActive(ctx context.Context, userID int64) (int, error)
-	RevokeAll(ctx context.Context, userID int64) (int64, error)
 }
 
 // auditReader lists audit entries.
 type auditReader interface {
-	auditLog
 	List(ctx context.Context, f models.AuditFilter) ([]models.AuditEntry, bool, error)
 }
 
@@ -43,15 +32,15 @@ type recoveryCounter interface {
 	RecoveryCodesLeft(ctx context.Context, userID int64) (int, error)
 }
 
-// Account serves the signed-in user's account page and its actions.
+// Account serves the signed-in user's account page and its actions; the
+// actions are the accounts operations.
 type Account struct {
-	Users        accountUsers
+	Accounts     *accounts.Service
 	UserSessions accountSessions
 	APITokens    accountAPITokens
 	Audit        auditReader
 	TwoFactor    recoveryCounter
 	Sessions     *scs.SessionManager
-	Passwords    passwordChanger
 	viewer
 }
 
@@ -117,44 +106,22 @@ var accountNotices = map[string]string{
 	"verify-sent":     "We sent you a new verification link.",
 }
 
-// ChangePassword sets a new password after checking the current one, and
-// ends every other session; with the box ticked it revokes the user's API
-// tokens too. It is one transaction: the password does not change without
-// the sessions and tokens it promised to end.
+// ChangePassword sets a new password after checking the current one
+// (accounts.ChangePassword), ending every other session and, with the
+// box ticked, revoking the user's API tokens. Bad input shows the page
+// again with the form's errors.
 func (h *Account) ChangePassword(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	u := CurrentUser(c)
-	if err := allow(c, models.ManageAccount, u); err != nil {
-		return err
-	}
-	current, next := c.FormValue("current_password"), c.FormValue("new_password")
 	revokeTokens := c.FormValue("revoke_tokens") != ""
-	errs := models.FieldErrors{}
-	switch ok, err := confirmPassword(ctx, h.Users, *u, current); {
-	case err != nil:
-		return err
-	case !ok:
-		errs.Add("current_password", "That is not your current password.")
-	}
-	if m := models.CheckNewPassword(next, u.Email, u.DisplayName); m != "" {
-		errs.Add("new_password", m)
-	} else if next == current {
-		errs.Add("new_password", "Choose a password different from your current one.")
-	}
-	if errs.Any() {
-		return h.show(c, fiber.StatusUnprocessableEntity, func(d *pages.AccountData) {
-			d.Password.Errors, d.Password.RevokeTokens = errs, revokeTokens
+	_, err := h.Accounts.ChangePassword(ctx, origin(c), CurrentUser(c), accounts.PasswordChange{
+		Current: c.FormValue("current_password"), New: c.FormValue("new_password"),
+		RevokeTokens: revokeTokens, KeepSession: h.Sessions.GetString(ctx, sessionID),
+	})
+	if status, r, ok := formRefusal(c, err); ok && len(r.Fields) > 0 {
+		return h.show(c, status, func(d *pages.AccountData) {
+			d.Password.Errors, d.Password.RevokeTokens = r.Fields, revokeTokens
 		})
 	}
-	// Hashed before the transaction, which holds the database's writer.
-	hash, err := models.HashPassword(ctx, next)
-	if err != nil {
-		return err
-	}
-	_, err = h.Passwords.Change(ctx, models.PasswordChange{
-		UserID: u.ID, Hash: hash, KeepSession: h.Sessions.GetString(ctx, sessionID),
-		RevokeTokens: revokeTokens, Audit: auditEntry(c, models.EventPasswordChange, u.ID, u.ID, ""),
-	})
 	if err != nil {
 		return err
 	}
@@ -170,24 +137,9 @@ func (h *Account) ChangePassword(c *fiber.Ctx) error {
 	return redirect(c, "/account?done=password")
 }
 
-// passwordChanger changes a password with what goes with it
-// (models.Passwords).
-type passwordChanger interface {
-	Change(ctx context.Context, ch models.PasswordChange) (int64, error)
-}
-
 // RevokeSession signs out one of the user's other browsers.
 func (h *Account) RevokeSession(c *fiber.Ctx) error {
-	u := CurrentUser(c)
-	if err := allow(c, models.ManageAccount, u); err != nil {
-		return err
-	}
-	id := c.Params("id")
-	// Deleting by (id, user) means another user's session id does nothing.
-	if err := h.UserSessions.Delete(c.UserContext(), u.ID, id); err != nil {
-		return err
-	}
-	if err := record(c, h.Audit, models.EventSessionRevoked, u.ID, u.ID, "one session"); err != nil {
+	if err := h.Accounts.RevokeSession(c.UserContext(), origin(c), CurrentUser(c), c.Params("id")); err != nil {
 		return err
 	}
 	return redirect(c, "/account?done=session")
@@ -196,30 +148,17 @@ func (h *Account) RevokeSession(c *fiber.Ctx) error {
 // RevokeOthers signs out every browser but this one.
 func (h *Account) RevokeOthers(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	u := CurrentUser(c)
-	if err := allow(c, models.ManageAccount, u); err != nil {
-		return err
-	}
-	if _, err := h.UserSessions.DeleteOthers(ctx, u.ID, h.Sessions.GetString(ctx, sessionID)); err != nil {
-		return err
-	}
-	if err := record(c, h.Audit, models.EventSessionRevoked, u.ID, u.ID, "all other sessions"); err != nil {
+	if err := h.Accounts.RevokeOtherSessions(ctx, origin(c), CurrentUser(c), h.Sessions.GetString(ctx, sessionID)); err != nil {
 		return err
 	}
 	return redirect(c, "/account?done=sessions")
 }
 
-// Export downloads everything Stepwise holds about the user as JSON.
+// Export downloads everything Stepwise holds about the user as JSON
+// (accounts.ExportData, which records the export).
 func (h *Account) Export(c *fiber.Ctx) error {
-	u := CurrentUser(c)
-	if err := allow(c, models.ManageAccount, u); err != nil {
-		return err
-	}
-	data, err := h.Users.Export(c.UserContext(), u.ID)
+	data, err := h.Accounts.ExportData(c.UserContext(), origin(c), CurrentUser(c))
 	if err != nil {
-		return err
-	}
-	if err := record(c, h.Audit, models.EventDataExport, u.ID, u.ID, ""); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="stepwise-my-data.json"`)
@@ -227,29 +166,21 @@ func (h *Account) Export(c *fiber.Ctx) error {
 	return c.JSON(data)
 }
 
-// Delete removes the account after the password is confirmed.
+// Delete removes the account after the password is confirmed
+// (accounts.DeleteAccount); a refusal (a wrong password, the last admin)
+// shows the page again with the message on the password field.
 func (h *Account) Delete(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	u := CurrentUser(c)
-	if err := allow(c, models.ManageAccount, u); err != nil {
-		return err
-	}
-	switch ok, err := confirmPassword(ctx, h.Users, *u, c.FormValue("delete_password")); {
-	case err != nil:
-		return err
-	case !ok:
-		errs := models.FieldErrors{"delete_password": "That is not your password."}
-		return h.show(c, fiber.StatusUnprocessableEntity, func(d *pages.AccountData) { d.Delete.Errors = errs })
-	}
-	err := h.Users.Delete(ctx, u.ID)
-	if errors.Is(err, models.ErrLastAdmin) {
-		errs := models.FieldErrors{"delete_password": "You are the only admin. Make someone else an admin first."}
-		return h.show(c, fiber.StatusConflict, func(d *pages.AccountData) { d.Delete.Errors = errs })
+	err := h.Accounts.DeleteAccount(ctx, origin(c), CurrentUser(c), c.FormValue("delete_password"))
+	if status, r, ok := formRefusal(c, err); ok && r.Kind != models.RefusedForbidden {
+		msg := r.Fields["password"]
+		if msg == "" {
+			msg = r.Reason
+		}
+		errs := models.FieldErrors{"delete_password": msg}
+		return h.show(c, status, func(d *pages.AccountData) { d.Delete.Errors = errs })
 	}
 	if err != nil {
-		return err
-	}
-	if err := record(c, h.Audit, models.EventAccountDeleted, u.ID, u.ID, ""); err != nil {
 		return err
 	}
 	if err := h.Sessions.Destroy(ctx); err != nil {

@@ -9,23 +9,22 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise/models"
+	"stepwise/models/accounts"
 	"stepwise/views/pages"
 )
 
-// apiTokenStore is what the tokens page needs from the models.
-type apiTokenStore interface {
+// apiTokenLister is what the tokens page reads: the user's live tokens.
+type apiTokenLister interface {
 	List(ctx context.Context, userID int64) ([]models.APIToken, error)
-	Get(ctx context.Context, userID, id int64) (models.APIToken, error)
-	Create(ctx context.Context, userID int64, n models.NewAPIToken) (models.APIToken, string, error)
-	Revoke(ctx context.Context, userID, id int64) error
 }
 
 // AccountTokens serves the personal access tokens of the signed-in user:
 // the list with the create form, the page that shows a new token once,
-// and revoking. A user sees and revokes their own tokens only.
+// and revoking (accounts.CreateToken, RevokeToken). A user sees and
+// revokes their own tokens only.
 type AccountTokens struct {
-	Tokens apiTokenStore
-	Audit  auditLog
+	Accounts *accounts.Service
+	Tokens   apiTokenLister
 	viewer
 }
 
@@ -74,65 +73,57 @@ func offeredScopes(u *models.User) []string {
 	return out
 }
 
-// Create makes a token and shows its text, once.
+// Create makes a token and shows its text, once. Bad input shows the
+// form again with its errors.
 func (h *AccountTokens) Create(c *fiber.Ctx) error {
 	u := CurrentUser(c)
-	if err := allow(c, models.ManageAccount, u); err != nil {
-		return err
-	}
 	form := pages.TokenForm{Name: c.FormValue("name"), Expires: c.FormValue("expires"), Errors: models.FieldErrors{}}
 	for _, v := range c.Request().PostArgs().PeekMulti("scopes") {
 		form.Scopes = append(form.Scopes, string(v))
 	}
-	now := time.Now()
 	in := models.NewAPIToken{Name: form.Name, Scopes: slices.Clone(form.Scopes)}
 	if days, ok := tokenExpiryDays[form.Expires]; ok {
-		at := now.AddDate(0, 0, days)
+		at := time.Now().AddDate(0, 0, days)
 		in.ExpiresAt = &at
 	} else if form.Expires != "never" {
+		// The choice did not parse: show it with whatever else the
+		// operation's validation finds, all at once.
 		form.Errors.Add("expires", "Choose one of the expiries offered.")
-	}
-	for field, msg := range in.Validate(u, now) {
-		if field == "expires_at" {
-			field = "expires"
-		}
-		form.Errors.Add(field, msg)
-	}
-	if form.Errors.Any() {
+		h.addTokenErrors(form.Errors, in.Validate(u, time.Now()))
 		return h.index(c, fiber.StatusUnprocessableEntity, form, "")
 	}
-	tok, text, err := h.Tokens.Create(c.UserContext(), u.ID, in)
-	if err != nil {
-		return err
+	out, err := h.Accounts.CreateToken(c.UserContext(), origin(c), u, in)
+	if status, r, ok := formRefusal(c, err); ok && r.Kind == models.RefusedInvalid {
+		h.addTokenErrors(form.Errors, r.Fields)
+		return h.index(c, status, form, "")
 	}
-	if err := record(c, h.Audit, models.EventAPITokenCreated, u.ID, u.ID, tok.AuditDetail()); err != nil {
+	if err != nil {
 		return err
 	}
 	// routes.go serves /account/tokens with Cache-Control: no-store, so
 	// no cache keeps this page and its token.
-	return render(c, fiber.StatusCreated, pages.AccountTokenCreated(h.page(c, "Your new access token", true), tok, text))
+	return render(c, fiber.StatusCreated, pages.AccountTokenCreated(h.page(c, "Your new access token", true), out.Token, out.Text))
+}
+
+// addTokenErrors adds fe, a new token's field errors, to the form's
+// errors under the form's names (its expiry is "expires").
+func (h *AccountTokens) addTokenErrors(errs, fe models.FieldErrors) {
+	for field, msg := range fe {
+		if field == "expires_at" {
+			field = "expires"
+		}
+		errs.Add(field, msg)
+	}
 }
 
 // Revoke stops one of the user's tokens from working. Another user's
 // token is not found.
 func (h *AccountTokens) Revoke(c *fiber.Ctx) error {
-	u := CurrentUser(c)
-	if err := allow(c, models.ManageAccount, u); err != nil {
-		return err
-	}
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return models.ErrNotFound
 	}
-	ctx := c.UserContext()
-	tok, err := h.Tokens.Get(ctx, u.ID, id)
-	if err != nil {
-		return err
-	}
-	if err := h.Tokens.Revoke(ctx, u.ID, tok.ID); err != nil {
-		return err
-	}
-	if err := record(c, h.Audit, models.EventAPITokenRevoked, u.ID, u.ID, tok.AuditDetail()); err != nil {
+	if err := h.Accounts.RevokeToken(c.UserContext(), origin(c), CurrentUser(c), id); err != nil {
 		return err
 	}
 	return redirect(c, "/account/tokens?done=revoked")

@@ -7,19 +7,20 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise/models"
+	"stepwise/models/admin"
 	"stepwise/views/pages"
 )
 
-// settingsStore is what the admin settings page needs.
-type settingsStore interface {
+// settingsReader is what the admin settings page reads.
+type settingsReader interface {
 	Bool(ctx context.Context, key string) (bool, error)
-	SetBool(ctx context.Context, key string, on bool) error
 }
 
-// AdminSettings serves the site settings page.
+// AdminSettings serves the site settings page; saving is the
+// admin.Service operation.
 type AdminSettings struct {
-	Settings settingsStore
-	Audit    auditLog
+	Settings settingsReader
+	Admin    *admin.Service
 	viewer
 }
 
@@ -47,24 +48,9 @@ func (h *AdminSettings) show(c *fiber.Ctx, notice string) error {
 
 // Save stores the settings; a checkbox left unticked turns its setting off.
 func (h *AdminSettings) Save(c *fiber.Ctx) error {
-	u := CurrentUser(c)
-	if err := allow(c, models.ChangeSettings, nil); err != nil {
+	in := admin.SiteSettings{PrivateWebhookTargets: strings.TrimSpace(c.FormValue("private_webhook_targets")) == "on"}
+	if _, err := h.Admin.ChangeSettings(c.UserContext(), CurrentUser(c), origin(c), in); err != nil {
 		return err
-	}
-	ctx := c.UserContext()
-	before, err := h.Settings.Bool(ctx, models.SettingPrivateWebhookTargets)
-	if err != nil {
-		return err
-	}
-	on := strings.TrimSpace(c.FormValue("private_webhook_targets")) == "on"
-	if on != before {
-		if err := h.Settings.SetBool(ctx, models.SettingPrivateWebhookTargets, on); err != nil {
-			return err
-		}
-		state := map[bool]string{true: "on", false: "off"}[on]
-		if err := record(c, h.Audit, models.EventSettingsChanged, u.ID, 0, "private webhook targets "+state); err != nil {
-			return err
-		}
 	}
 	return redirect(c, "/admin/settings?done=saved")
 }

@@ -49,7 +49,12 @@ func TestAdminUsersSearchAndActions(t *testing.T) {
 	if u := mustUser(t, srv, "lee@example.com"); u.Role != models.RoleAuthor {
 		t.Errorf("role: got %s, want author", u.Role)
 	}
-	wantStatus(t, admin.post(base+"/role", url.Values{"csrf_token": {tok}, "role": {"emperor"}}), http.StatusBadRequest)
+	// An unknown role is invalid input: 422, as in the API (it was 400).
+	r = admin.post(base+"/role", url.Values{"csrf_token": {tok}, "role": {"emperor"}})
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	if !strings.Contains(r.testid(t, "form-error").Text(), "Choose learner, author or admin.") {
+		t.Errorf("unknown role message: %q", r.testid(t, "form-error").Text())
+	}
 
 	// Lock: sessions end, login refused; unlock restores.
 	wantStatus(t, admin.post(base+"/lock", url.Values{"csrf_token": {tok}}), http.StatusSeeOther)

@@ -2,33 +2,30 @@ package handlers
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
+	"stepwise/handlers/refusal"
 	"stepwise/models"
+	"stepwise/models/admin"
 	"stepwise/views/pages"
 )
 
-// adminUserStore is what the admin users page needs from the user store.
-type adminUserStore interface {
-	ByID(ctx context.Context, id int64) (models.User, error)
+// adminUserLister is what the admin users page reads from the user store.
+type adminUserLister interface {
 	List(ctx context.Context, q string, page, size int) ([]models.User, models.Page, error)
-	SetRole(ctx context.Context, id int64, role string) error
-	SetLocked(ctx context.Context, id int64, locked bool) error
-	ForcePasswordReset(ctx context.Context, id int64) error
 }
 
 // usersPerPage is how many users the admin list shows at once.
 const usersPerPage = 50
 
-// AdminUsers serves the admin's users list and actions on accounts.
+// AdminUsers serves the admin's users list and actions on accounts; the
+// actions are admin.Service's operations, shared with the API.
 type AdminUsers struct {
-	Users adminUserStore
-	Audit auditLog
+	Users adminUserLister
+	Admin *admin.Service
 	viewer
 }
 
@@ -66,23 +63,14 @@ func (h *AdminUsers) list(c *fiber.Ctx, status int, problem, notice string) erro
 	}))
 }
 
-// target loads the user named by :id and checks the admin may do a to it.
-func (h *AdminUsers) target(c *fiber.Ctx, a models.Action) (models.User, error) {
+// paramID is the id the URL names (an account, a webhook); a malformed
+// one is not found.
+func paramID(c *fiber.Ctx) (int64, error) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return models.User{}, models.ErrNotFound
+		return 0, models.ErrNotFound
 	}
-	if !CurrentUser(c).IsAdmin() {
-		return models.User{}, errForbidden
-	}
-	u, err := h.Users.ByID(c.UserContext(), id)
-	if err != nil {
-		return u, err
-	}
-	if err := allow(c, a, &u); err != nil {
-		return u, fiber.NewError(fiber.StatusForbidden, "Admins change their own account from the account page, not here.")
-	}
-	return u, nil
+	return id, nil
 }
 
 // done sends the admin back to the list (keeping the search) with a notice.
@@ -94,73 +82,59 @@ func (h *AdminUsers) done(c *fiber.Ctx, notice string) error {
 	return redirect(c, back)
 }
 
-// lastAdmin re-renders the list explaining why the change was refused.
-func (h *AdminUsers) lastAdmin(c *fiber.Ctx) error {
-	return h.list(c, fiber.StatusConflict, "That would leave Stepwise without an admin. Make someone else an admin first.", "")
-}
-
 // SetRole changes a user's role.
 func (h *AdminUsers) SetRole(c *fiber.Ctx) error {
-	u, err := h.target(c, models.ChangeRole)
-	if err != nil {
-		return err
-	}
 	role := c.FormValue("role")
-	if !models.ValidRole(role) {
-		return fiber.NewError(fiber.StatusBadRequest, "Choose learner, author or admin.")
-	}
-	err = h.Users.SetRole(c.UserContext(), u.ID, role)
-	if errors.Is(err, models.ErrLastAdmin) {
-		return h.lastAdmin(c)
-	}
-	if err != nil {
-		return err
-	}
-	if err := record(c, h.Audit, models.EventRoleChange, CurrentUser(c).ID, u.ID, fmt.Sprintf("%s → %s", u.Role, role)); err != nil {
-		return err
-	}
-	return h.done(c, "role")
+	return h.change(c, admin.UserChange{Role: &role}, "role")
 }
 
 // Lock locks an account and ends its sessions.
-func (h *AdminUsers) Lock(c *fiber.Ctx) error { return h.setLocked(c, true) }
+func (h *AdminUsers) Lock(c *fiber.Ctx) error {
+	locked := true
+	return h.change(c, admin.UserChange{Locked: &locked}, "lock")
+}
 
 // Unlock unlocks an account.
-func (h *AdminUsers) Unlock(c *fiber.Ctx) error { return h.setLocked(c, false) }
+func (h *AdminUsers) Unlock(c *fiber.Ctx) error {
+	locked := false
+	return h.change(c, admin.UserChange{Locked: &locked}, "unlock")
+}
 
-func (h *AdminUsers) setLocked(c *fiber.Ctx, locked bool) error {
-	u, err := h.target(c, models.LockUser)
+// change applies ch to the account in the URL and confirms with notice.
+func (h *AdminUsers) change(c *fiber.Ctx, ch admin.UserChange, notice string) error {
+	id, err := paramID(c)
 	if err != nil {
 		return err
 	}
-	err = h.Users.SetLocked(c.UserContext(), u.ID, locked)
-	if errors.Is(err, models.ErrLastAdmin) {
-		return h.lastAdmin(c)
-	}
-	if err != nil {
-		return err
-	}
-	event, notice := models.EventUnlock, "unlock"
-	if locked {
-		event, notice = models.EventLock, "lock"
-	}
-	if err := record(c, h.Audit, event, CurrentUser(c).ID, u.ID, ""); err != nil {
-		return err
+	if _, err := h.Admin.ChangeUser(c.UserContext(), CurrentUser(c), origin(c), id, ch); err != nil {
+		return h.refused(c, err)
 	}
 	return h.done(c, notice)
 }
 
 // ForceReset makes the user choose a new password before signing in.
 func (h *AdminUsers) ForceReset(c *fiber.Ctx) error {
-	u, err := h.target(c, models.ForceReset)
+	id, err := paramID(c)
 	if err != nil {
 		return err
 	}
-	if err := h.Users.ForcePasswordReset(c.UserContext(), u.ID); err != nil {
-		return err
-	}
-	if err := record(c, h.Audit, models.EventForceReset, CurrentUser(c).ID, u.ID, ""); err != nil {
+	if _, err := h.Admin.ForcePasswordReset(c.UserContext(), CurrentUser(c), origin(c), id); err != nil {
 		return err
 	}
 	return h.done(c, "reset")
+}
+
+// refused shows a refusal of an action above the list: a role that is
+// not one, or the last admin. Who may not act, or on an account that is
+// not there, gets the error page.
+func (h *AdminUsers) refused(c *fiber.Ctx, err error) error {
+	r, ok := models.AsRefusal(err)
+	if !ok || r.Kind != models.RefusedInvalid && r.Kind != models.RefusedRule {
+		return err
+	}
+	problem := r.Reason
+	if msg, ok := r.Fields["role"]; ok {
+		problem = msg
+	}
+	return h.list(c, refusal.Status(r.Kind), problem, "")
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"stepwise/models"
+	"stepwise/models/markdown"
 	"stepwise/views/pages"
 )
 
@@ -191,7 +192,7 @@ func (t *docText) block(s string) string {
 	if strings.TrimSpace(s) == "" || t.err != nil {
 		return ""
 	}
-	html, err := models.RenderMarkdown(s)
+	html, err := markdown.Render(s)
 	t.err = err
 	return html
 }

@@ -15,6 +15,7 @@ import (
 	"stepwise/models/accounts"
 	"stepwise/models/admin"
 	"stepwise/models/authoring"
+	"stepwise/models/imagestore"
 	"stepwise/models/learning"
 )
 
@@ -56,7 +57,7 @@ type Deps struct {
 	TrustedProxies []netip.Prefix
 
 	// ImageStore keeps uploaded images; nil keeps them in memory (tests).
-	ImageStore models.ImageStore
+	ImageStore imagestore.Store
 
 	// APIRateLimit is each API token's allowance; zero means
 	// api.DefaultRateLimit.

@@ -60,7 +60,7 @@ func TestLoginWrongPasswordKeepsEmail(t *testing.T) {
 
 	for _, email := range []string{"who@example.com", "nobody@example.com"} {
 		r := c.login(email, "wrong password", "")
-		wantStatus(t, r, http.StatusUnprocessableEntity)
+		wantStatus(t, r, http.StatusUnauthorized)
 		if got := r.testid(t, "form-error").Text(); got != "That email and password do not match an account." {
 			t.Errorf("%s: generic error: got %q", email, got)
 		}

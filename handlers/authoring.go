@@ -2,41 +2,24 @@ package handlers
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"stepwise/handlers/refusal"
 	"stepwise/models"
+	"stepwise/models/authoring"
 	"stepwise/views/pages"
 )
 
-// editableStore finds a guide with what the policy needs to decide who may
-// edit it.
-type editableStore interface {
-	ForEditing(ctx context.Context, slug string, userID int64) (models.Editable, error)
-}
-
-// authoringStore is what the editor needs from the authoring store.
-type authoringStore interface {
+// authoringReader is what the editor's pages read from the authoring
+// store; every change goes through the authoring operations.
+type authoringReader interface {
 	Dashboard(ctx context.Context, u *models.User) ([]models.DashboardGuide, error)
-	CreateGuide(ctx context.Context, authorID int64, f models.GuideForm) (int64, error)
-	Guide(ctx context.Context, id int64) (models.AuthorGuide, error)
-	UpdateGuide(ctx context.Context, g models.AuthorGuide, version int, f models.GuideForm) error
-	SetPublished(ctx context.Context, guideID int64, publish bool) error
-	Step(ctx context.Context, guideID int64, n int) (models.EditStep, error)
-	AddStep(ctx context.Context, guideID int64, title string) (int, error)
-	SaveStep(ctx context.Context, stepID int64, version int, f models.StepForm, userID int64, published bool) (int, error)
-	AutosaveStep(ctx context.Context, stepID int64, version int, f models.StepForm, userID int64, published bool) (int, error)
-	DeleteStep(ctx context.Context, guideID int64, n int) error
-	MoveStep(ctx context.Context, guideID int64, n int, up bool) (int, error)
-	MoveStepTo(ctx context.Context, guideID int64, n, to int) (int, error)
 	Revisions(ctx context.Context, stepID int64) ([]models.Revision, error)
 	Revision(ctx context.Context, stepID, id int64) (models.Revision, error)
 	CoAuthors(ctx context.Context, guideID int64) ([]models.CoAuthor, error)
-	AddCoAuthor(ctx context.Context, guideID int64, email string) error
-	RemoveCoAuthor(ctx context.Context, guideID, userID int64) error
 }
 
 // stepLister lists a guide's steps.
@@ -44,42 +27,40 @@ type stepLister interface {
 	List(ctx context.Context, guideID int64) ([]models.StepLink, error)
 }
 
-// tagStore keeps a guide's tags.
-type tagStore interface {
-	Set(ctx context.Context, guideID int64, tags []string) error
-	Of(ctx context.Context, guideID int64) ([]string, error)
-}
-
 // Authoring serves the editor: an author's dashboard, guide settings,
-// steps, revisions and co-authors. Every handler asks the policy first.
+// steps, revisions and co-authors. Each page loads its guide through the
+// authoring operations, which decide who may edit it, and makes its
+// change through one of them.
 type Authoring struct {
-	Guides editableStore
-	Store  authoringStore
-	Steps  stepLister
-	Tags   tagStore
+	Ops   *authoring.Service
+	Store authoringReader
+	Steps stepLister
 	viewer
 }
 
-// editing loads the :slug guide and checks that the user may edit it. A
-// draft the user may not edit is not found; a published one forbidden.
-func (h *Authoring) editing(c *fiber.Ctx) (models.Editable, models.AuthorGuide, error) {
-	u := CurrentUser(c)
-	if u == nil {
-		return models.Editable{}, models.AuthorGuide{}, errForbidden
+// editing loads the :slug guide for the signed-in user to edit: a draft
+// they may not edit is not found, a published one forbidden.
+func (h *Authoring) editing(c *fiber.Ctx) (models.GuideRecord, error) {
+	return h.Ops.Editable(c.UserContext(), CurrentUser(c), c.Params("slug"))
+}
+
+// editorRefusal is how an editor's form shows an operation's refusal: the
+// status refusal.Status gives its kind and a message per field (its
+// reason under field when it names none). ok is false for a refusal the
+// form does not show (not found, forbidden), or another error: return it.
+func editorRefusal(err error, field string) (status int, fe models.FieldErrors, ok bool) {
+	r, isRefusal := models.AsRefusal(err)
+	if !isRefusal || r.Kind == models.RefusedNotFound || r.Kind == models.RefusedForbidden {
+		return 0, nil, false
 	}
-	ctx := c.UserContext()
-	e, err := h.Guides.ForEditing(ctx, c.Params("slug"), u.ID)
-	if err != nil {
-		return e, models.AuthorGuide{}, err
+	fe = models.FieldErrors{}
+	for k, v := range r.Fields {
+		fe.Add(k, v)
 	}
-	if !models.Can(u, models.EditGuide, e) {
-		if e.Guide.PublishedAt == nil {
-			return e, models.AuthorGuide{}, models.ErrNotFound
-		}
-		return e, models.AuthorGuide{}, errForbidden
+	if !fe.Any() {
+		fe.Add(field, r.Reason)
 	}
-	g, err := h.Store.Guide(ctx, e.Guide.ID)
-	return e, g, err
+	return refusal.Status(r.Kind), fe, true
 }
 
 // Dashboard lists the user's guides, drafts first.
@@ -106,31 +87,22 @@ func (h *Authoring) NewGuideForm(c *fiber.Ctx) error {
 		pages.GuideFormData{New: true, Form: models.GuideForm{Difficulty: "beginner"}}))
 }
 
-func guideFormFrom(c *fiber.Ctx) models.GuideForm {
+// guideInput reads the settings form: the comma-separated tags field
+// becomes the list the operation checks.
+func guideInput(c *fiber.Ctx) authoring.GuideInput {
 	f := models.GuideForm{
 		Title: c.FormValue("title"), Slug: c.FormValue("slug"), Summary: c.FormValue("summary"),
 		Difficulty: c.FormValue("difficulty"), Minutes: c.FormValue("minutes"), Tags: c.FormValue("tags"),
 		Intro: c.FormValue("intro"),
 	}
-	f.Normalize()
-	return f
-}
-
-// parseTags splits the comma-separated tags field and checks the tags
-// with the model's rule; a tag that is not usable, or too many, is a
-// field error.
-func parseTags(f models.GuideForm, fe models.FieldErrors) []string {
 	var tags []string
 	for _, t := range strings.Split(f.Tags, ",") {
 		if strings.TrimSpace(t) != "" {
 			tags = append(tags, t)
 		}
 	}
-	clean, msg := models.CheckTags(tags)
-	if msg != "" {
-		fe.Add("tags", msg)
-	}
-	return clean
+	f.Normalize()
+	return authoring.GuideInput{Form: f, Tags: tags}
 }
 
 // CreateGuide stores a new draft owned by the user and opens its settings.
@@ -138,47 +110,35 @@ func (h *Authoring) CreateGuide(c *fiber.Ctx) error {
 	if err := allow(c, models.CreateGuide, nil); err != nil {
 		return err
 	}
-	f := guideFormFrom(c)
-	fe := f.Validate()
-	tags := parseTags(f, fe)
-	if !fe.Any() {
-		id, err := h.Store.CreateGuide(c.UserContext(), CurrentUser(c).ID, f)
-		switch {
-		case errors.Is(err, models.ErrConflict):
-			fe.Add("slug", "Another guide already has this address. Choose another.")
-		case err != nil:
-			return err
-		default:
-			if err := h.Tags.Set(c.UserContext(), id, tags); err != nil {
-				return err
-			}
-			return redirect(c, "/author/guides/"+f.Slug+"?done=created")
-		}
+	in := guideInput(c)
+	r, err := h.Ops.CreateGuide(c.UserContext(), CurrentUser(c), in)
+	if err == nil {
+		return redirect(c, "/author/guides/"+r.Slug+"?done=created")
 	}
-	return render(c, fiber.StatusUnprocessableEntity, pages.GuideForm(h.page(c, "New guide", true),
-		pages.GuideFormData{New: true, Form: cleanGuideForm(f), Errors: fe}))
+	status, fe, ok := editorRefusal(err, "title")
+	if !ok {
+		return err
+	}
+	return render(c, status, pages.GuideForm(h.page(c, "New guide", true),
+		pages.GuideFormData{New: true, Form: cleanGuideForm(in.Form), Errors: fe}))
 }
 
-// settingsData fills the settings page for g.
-func (h *Authoring) settingsData(c *fiber.Ctx, e models.Editable, g models.AuthorGuide) (pages.GuideFormData, error) {
+// settingsData fills the settings page for r.
+func (h *Authoring) settingsData(c *fiber.Ctx, r models.GuideRecord) (pages.GuideFormData, error) {
 	ctx := c.UserContext()
-	steps, err := h.Steps.List(ctx, g.ID)
+	steps, err := h.Steps.List(ctx, r.ID)
 	if err != nil {
 		return pages.GuideFormData{}, err
 	}
-	authors, err := h.Store.CoAuthors(ctx, g.ID)
-	if err != nil {
-		return pages.GuideFormData{}, err
-	}
-	tags, err := h.Tags.Of(ctx, g.ID)
+	authors, err := h.Store.CoAuthors(ctx, r.ID)
 	if err != nil {
 		return pages.GuideFormData{}, err
 	}
 	return pages.GuideFormData{
-		Guide: g, Version: g.Version, Steps: steps, CoAuthors: authors,
-		ManageAuthors: models.Can(CurrentUser(c), models.ManageCoAuthors, e),
-		Form: models.GuideForm{Title: g.Title, Slug: g.Slug, Summary: g.Summary, Difficulty: g.Difficulty,
-			Minutes: strconv.Itoa(g.Minutes), Tags: strings.Join(tags, ", "), Intro: g.IntroMD},
+		Guide: r.AuthorGuide(), Version: r.Version, Steps: steps, CoAuthors: authors,
+		ManageAuthors: models.Can(CurrentUser(c), models.ManageCoAuthors, r.Editable()),
+		Form: models.GuideForm{Title: r.Title, Slug: r.Slug, Summary: r.Summary, Difficulty: r.Difficulty,
+			Minutes: strconv.Itoa(r.Minutes), Tags: strings.Join(r.Tags(), ", "), Intro: r.IntroMD},
 	}, nil
 }
 
@@ -195,56 +155,43 @@ var settingsNotices = map[string]string{
 
 // Settings shows a guide's settings, steps and co-authors.
 func (h *Authoring) Settings(c *fiber.Ctx) error {
-	e, g, err := h.editing(c)
+	r, err := h.editing(c)
 	if err != nil {
 		return err
 	}
-	d, err := h.settingsData(c, e, g)
+	d, err := h.settingsData(c, r)
 	if err != nil {
 		return err
 	}
 	d.Notice = settingsNotices[c.Query("done")]
-	return render(c, fiber.StatusOK, pages.GuideForm(h.page(c, g.Title, true), d))
+	return render(c, fiber.StatusOK, pages.GuideForm(h.page(c, r.Title, true), d))
 }
 
-// SaveSettings saves a guide's settings. The slug changes only while the
-// guide is a draft; a save started from an older version is refused.
+// SaveSettings saves a guide's settings (authoring.UpdateGuide: the slug
+// changes only while the guide is a draft; a save started from an older
+// version is refused). A refusal shows the form again with the values
+// sent.
 func (h *Authoring) SaveSettings(c *fiber.Ctx) error {
-	e, g, err := h.editing(c)
-	if err != nil {
-		return err
-	}
-	f := guideFormFrom(c)
-	fe := f.Validate()
-	tags := parseTags(f, fe)
-	if g.PublishedAt != nil && f.Slug != g.Slug {
-		fe.Add("slug", "A published guide keeps its address, so links to it keep working. Unpublish it to change the address.")
-	}
+	in := guideInput(c)
 	version, _ := strconv.Atoi(c.FormValue("version"))
-	status := fiber.StatusUnprocessableEntity
-	if !fe.Any() {
-		err := h.Store.UpdateGuide(c.UserContext(), g, version, f)
-		switch {
-		case errors.Is(err, models.ErrConflict):
-			fe.Add("slug", "Another guide already has this address. Choose another.")
-		case errors.Is(err, models.ErrStale):
-			fe.Add("title", "Someone else changed these settings while you were editing. Your values are below; the saved ones are on the reloaded page. Save again to keep yours.")
-			status = fiber.StatusConflict
-		case err != nil:
-			return err
-		default:
-			if err := h.Tags.Set(c.UserContext(), g.ID, tags); err != nil {
-				return err
-			}
-			return redirect(c, "/author/guides/"+f.Slug+"?done=saved")
-		}
+	saved, err := h.Ops.UpdateGuide(c.UserContext(), CurrentUser(c), c.Params("slug"), version, in)
+	if err == nil {
+		return redirect(c, "/author/guides/"+saved.Slug+"?done=saved")
 	}
-	d, err := h.settingsData(c, e, g)
+	status, fe, ok := editorRefusal(err, "title")
+	if !ok {
+		return err
+	}
+	r, err := h.editing(c)
 	if err != nil {
 		return err
 	}
-	d.Form, d.Errors = cleanGuideForm(f), fe
-	return render(c, status, pages.GuideForm(h.page(c, g.Title, true), d))
+	d, err := h.settingsData(c, r)
+	if err != nil {
+		return err
+	}
+	d.Form, d.Errors = cleanGuideForm(in.Form), fe
+	return render(c, status, pages.GuideForm(h.page(c, r.Title, true), d))
 }
 
 // Publish makes the guide visible to everyone.
@@ -254,18 +201,15 @@ func (h *Authoring) Publish(c *fiber.Ctx) error { return h.setPublished(c, true)
 func (h *Authoring) Unpublish(c *fiber.Ctx) error { return h.setPublished(c, false) }
 
 func (h *Authoring) setPublished(c *fiber.Ctx, publish bool) error {
-	_, g, err := h.editing(c)
+	r, err := h.Ops.SetPublished(c.UserContext(), CurrentUser(c), c.Params("slug"), publish)
 	if err != nil {
-		return err
-	}
-	if err := h.Store.SetPublished(c.UserContext(), g.ID, publish); err != nil {
 		return err
 	}
 	done := "unpublished"
 	if publish {
 		done = "published"
 	}
-	return redirect(c, "/author/guides/"+g.Slug+"?done="+done)
+	return redirect(c, "/author/guides/"+r.Slug+"?done="+done)
 }
 
 // cleanGuideForm drops invalid UTF-8 so refused input can be shown again.

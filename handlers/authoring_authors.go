@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -12,49 +11,35 @@ import (
 
 // AddCoAuthor adds a co-author by email (the owner and admins only).
 func (h *Authoring) AddCoAuthor(c *fiber.Ctx) error {
-	e, g, err := h.editing(c)
+	email := c.FormValue("email")
+	_, _, err := h.Ops.AddCoAuthor(c.UserContext(), CurrentUser(c), c.Params("slug"), email)
+	if err == nil {
+		return redirect(c, "/author/guides/"+c.Params("slug")+"?done=added")
+	}
+	status, fe, ok := editorRefusal(err, "email")
+	if !ok {
+		return err
+	}
+	r, err := h.editing(c)
 	if err != nil {
 		return err
 	}
-	if err := allow(c, models.ManageCoAuthors, e); err != nil {
-		return err
-	}
-	email := models.NormalizeEmail(c.FormValue("email"))
-	msg := models.CheckEmail(email)
-	if msg == "" {
-		err := h.Store.AddCoAuthor(c.UserContext(), g.ID, email)
-		switch {
-		case errors.Is(err, models.ErrNotFound):
-			msg = "There is no account with that email."
-		case err != nil:
-			return err
-		default:
-			return redirect(c, "/author/guides/"+g.Slug+"?done=added")
-		}
-	}
-	d, err := h.settingsData(c, e, g)
+	d, err := h.settingsData(c, r)
 	if err != nil {
 		return err
 	}
-	d.AuthorEmail, d.AuthorError = sanitizeText(email), msg
-	return render(c, fiber.StatusUnprocessableEntity, pages.GuideForm(h.page(c, g.Title, true), d))
+	d.AuthorEmail, d.AuthorError = sanitizeText(models.NormalizeEmail(email)), fe["email"]
+	return render(c, status, pages.GuideForm(h.page(c, r.Title, true), d))
 }
 
 // RemoveCoAuthor removes a co-author (the owner and admins only).
 func (h *Authoring) RemoveCoAuthor(c *fiber.Ctx) error {
-	e, g, err := h.editing(c)
-	if err != nil {
-		return err
-	}
-	if err := allow(c, models.ManageCoAuthors, e); err != nil {
-		return err
-	}
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil || id < 1 {
 		return models.ErrNotFound
 	}
-	if err := h.Store.RemoveCoAuthor(c.UserContext(), g.ID, id); err != nil {
+	if err := h.Ops.RemoveCoAuthor(c.UserContext(), CurrentUser(c), c.Params("slug"), id); err != nil {
 		return err
 	}
-	return redirect(c, "/author/guides/"+g.Slug+"?done=removed")
+	return redirect(c, "/author/guides/"+c.Params("slug")+"?done=removed")
 }

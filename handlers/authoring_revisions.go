@@ -15,7 +15,7 @@ var revisionNotices = map[string]string{"restored": "Restored: the text you chos
 
 // Revisions lists the step's revisions.
 func (h *Authoring) Revisions(c *fiber.Ctx) error {
-	_, g, s, err := h.editingStep(c)
+	r, s, err := h.editingStep(c)
 	if err != nil {
 		return err
 	}
@@ -24,7 +24,7 @@ func (h *Authoring) Revisions(c *fiber.Ctx) error {
 		return err
 	}
 	return render(c, fiber.StatusOK, pages.Revisions(h.page(c, "Revisions: "+s.Title, true),
-		pages.RevisionsData{Guide: g, Step: s, Revisions: list, Notice: revisionNotices[c.Query("done")]}))
+		pages.RevisionsData{Guide: r.AuthorGuide(), Step: s, Revisions: list, Notice: revisionNotices[c.Query("done")]}))
 }
 
 // revisionParam parses a revision id; anything else is not found.
@@ -38,7 +38,7 @@ func revisionParam(v string) (int64, error) {
 
 // RevisionDiff compares revisions ?a= and ?b= of the step line by line.
 func (h *Authoring) RevisionDiff(c *fiber.Ctx) error {
-	_, g, s, err := h.editingStep(c)
+	r, s, err := h.editingStep(c)
 	if err != nil {
 		return err
 	}
@@ -57,14 +57,14 @@ func (h *Authoring) RevisionDiff(c *fiber.Ctx) error {
 		}
 	}
 	return render(c, fiber.StatusOK, pages.RevisionDiff(h.page(c, "Compare revisions", false), pages.DiffData{
-		Guide: g, Step: s, A: revs[0], B: revs[1], Lines: models.LineDiff(revs[0].BodyMD, revs[1].BodyMD),
+		Guide: r.AuthorGuide(), Step: s, A: revs[0], B: revs[1], Lines: models.LineDiff(revs[0].BodyMD, revs[1].BodyMD),
 	}))
 }
 
 // RestoreRevision makes a revision's text current again, as a new save
 // (and so a new revision).
 func (h *Authoring) RestoreRevision(c *fiber.Ctx) error {
-	_, g, s, err := h.editingStep(c)
+	n, err := stepNumber(c)
 	if err != nil {
 		return err
 	}
@@ -72,17 +72,8 @@ func (h *Authoring) RestoreRevision(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	r, err := h.Store.Revision(ctx, s.ID, id)
-	if err != nil {
+	if _, err := h.Ops.RestoreRevision(c.UserContext(), CurrentUser(c), c.Params("slug"), n, id, -1); err != nil {
 		return err
 	}
-	_, err = h.Store.SaveStep(ctx, s.ID, s.Version, models.StepForm{Title: r.Title, Body: r.BodyMD}, CurrentUser(c).ID, g.PublishedAt != nil)
-	if errors.Is(err, models.ErrStale) {
-		return fiber.NewError(fiber.StatusConflict, "Someone saved this step just now. Reload the revisions and try again.")
-	}
-	if err != nil {
-		return err
-	}
-	return redirect(c, "/author/guides/"+g.Slug+"/steps/"+strconv.Itoa(s.Position)+"/revisions?done=restored")
+	return redirect(c, "/author/guides/"+c.Params("slug")+"/steps/"+strconv.Itoa(n)+"/revisions?done=restored")
 }

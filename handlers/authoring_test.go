@@ -204,14 +204,19 @@ func TestAuthoringSlugRules(t *testing.T) {
 	visitor := srv.client()
 	slug := createGuide(t, author, "First Title", "One")
 
-	// Taken slug (the built-in guide's) and reserved words are refused.
+	// Taken slug (the built-in guide's: a conflict, 409 as in the API)
+	// and reserved words (invalid, 422) are refused.
 	form := func(s string) url.Values {
 		return url.Values{"title": {"First Title"}, "slug": {s}, "difficulty": {"beginner"}, "version": {"1"}}
 	}
 	for _, bad := range []string{guidesSlug, "new", "UPPER", "a--b", strings.Repeat("a", 81)} {
+		want := http.StatusUnprocessableEntity
+		if bad == guidesSlug {
+			want = http.StatusConflict
+		}
 		r := author.postForm("/author/guides/"+slug, "/author/guides/"+slug, form(bad))
-		if r.StatusCode != http.StatusUnprocessableEntity || r.testid(t, "slug-error").Length() != 1 {
-			t.Errorf("slug %q: got %d, want 422 with a slug error", bad, r.StatusCode)
+		if r.StatusCode != want || r.testid(t, "slug-error").Length() != 1 {
+			t.Errorf("slug %q: got %d, want %d with a slug error", bad, r.StatusCode, want)
 		}
 	}
 	// While a draft the slug may change; the old one then redirects.

@@ -21,6 +21,7 @@ import (
 
 	"stepwise/handlers"
 	"stepwise/models"
+	"stepwise/models/imagestore"
 )
 
 // The attacks of issue 10 and the answers of issue 17, against the real
@@ -34,7 +35,7 @@ import (
 func limitServer(t *testing.T, lim handlers.Limits, tlsCfg ...*tls.Config) *server {
 	t.Helper()
 	app, d, m, logs := newApp(t, func(d *handlers.Deps) {
-		s, err := models.NewDirStore(t.TempDir())
+		s, err := imagestore.NewDir(t.TempDir())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -430,7 +431,7 @@ func TestUploadsStreamWithinTheirOwnLimits(t *testing.T) {
 	author := authorClient(t, srv, "ada@example.com", models.RoleAuthor)
 
 	big := storedPNG(t, 2100, 2100)
-	if len(big) < 4<<20 || len(big) > models.MaxImageBytes {
+	if len(big) < 4<<20 || len(big) > imagestore.MaxBytes {
 		t.Fatalf("the test image is %d bytes, want 4–5 MiB", len(big))
 	}
 	panel := "/author/guides/" + guidesSlug + "/images"

@@ -96,10 +96,10 @@ func TestEmailChangeByLink(t *testing.T) {
 		t.Errorf("email.change events: got %d, want 1", n)
 	}
 
-	wantLinkError(t, c.get(link), http.StatusGone, "already used")
-	wantLinkError(t, srv.client().get(resetLink), http.StatusBadRequest, "not valid")
+	wantLinkError(t, c.get(link), http.StatusConflict, "already used")
+	wantLinkError(t, srv.client().get(resetLink), http.StatusNotFound, "not valid")
 	wantStatus(t, srv.client().login("new@example.com", strongPassword, ""), http.StatusSeeOther)
-	wantStatus(t, srv.client().login("old@example.com", strongPassword, ""), http.StatusUnprocessableEntity)
+	wantStatus(t, srv.client().login("old@example.com", strongPassword, ""), http.StatusUnauthorized)
 }
 
 func TestEmailChangeAddressTakenMeanwhile(t *testing.T) {
@@ -124,11 +124,11 @@ func TestEmailChangeLinkRefusals(t *testing.T) {
 	srv := newServer(t)
 	c := srv.client()
 	c.signup("exp@example.com", "Exp", strongPassword)
-	wantLinkError(t, c.get("/account/email/confirm?token=xyz"), http.StatusBadRequest, "not valid")
+	wantLinkError(t, c.get("/account/email/confirm?token=xyz"), http.StatusNotFound, "not valid")
 	wantStatus(t, c.changeEmail("later@example.com", strongPassword), http.StatusSeeOther)
 	link := srv.mailLink("later@example.com", "Confirm your new")
 	srv.expireTokens(models.PurposeChangeEmail)
-	wantLinkError(t, c.get(link), http.StatusGone, "expired")
+	wantLinkError(t, c.get(link), http.StatusConflict, "expired")
 	if mustUser(t, srv, "exp@example.com").Email != "exp@example.com" {
 		t.Errorf("an expired link changed the email")
 	}

@@ -1,35 +1,25 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 
 	"github.com/gofiber/fiber/v2"
 
+	"stepwise/handlers/refusal"
 	"stepwise/models"
 	"stepwise/views/pages"
 )
 
-// txRunner runs fn in one database transaction carried by its context
-// (*db.DB), so using a token and the change it allows commit together.
-type txRunner interface {
-	WithTx(ctx context.Context, fn func(ctx context.Context) error) error
-}
-
-// refuseLink renders why a mailed link did not work, with a way to get a
-// new one (again, labelled againText). An error that is not about the
-// token is returned as it is.
+// refuseLink renders why a mailed link did not work (the operation's
+// refusal, with its status), with a way to get a new one (again,
+// labelled againText). An error that is not a refusal is returned as it
+// is.
 func (v viewer) refuseLink(c *fiber.Ctx, err error, again, againText string) error {
-	switch {
-	case errors.Is(err, models.ErrTokenUsed):
-		return v.linkFailed(c, fiber.StatusGone, "This link was already used. Each link in our emails works once.", again, againText)
-	case errors.Is(err, models.ErrTokenExpired):
-		return v.linkFailed(c, fiber.StatusGone, "This link has expired. Ask for a new one.", again, againText)
-	case errors.Is(err, models.ErrTokenInvalid):
-		return v.linkFailed(c, fiber.StatusBadRequest,
-			"This link is not valid: it may be incomplete, or a newer email replaced it. Ask for a new one.", again, againText)
+	var r *models.Refusal
+	if !errors.As(err, &r) {
+		return err
 	}
-	return err
+	return v.linkFailed(c, refusal.Status(r.Kind), r.Reason, again, againText)
 }
 
 // linkFailed renders msg as the reason a mailed link did not work.

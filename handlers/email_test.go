@@ -116,7 +116,7 @@ func TestSignupSendsVerificationLink(t *testing.T) {
 	}
 
 	// The link works once.
-	wantLinkError(t, c.get(link), http.StatusGone, "already used")
+	wantLinkError(t, c.get(link), http.StatusConflict, "already used")
 	if n := countEvents(t, srv, models.EventEmailVerified); n != 1 {
 		t.Errorf("email.verified events after reuse: got %d, want 1", n)
 	}
@@ -129,10 +129,10 @@ func TestVerificationLinkRefusals(t *testing.T) {
 	link := srv.mailLink("refuse@example.com", "Confirm")
 
 	for _, bad := range []string{"/email/verify", "/email/verify?token=garbage", "/email/verify?token=" + strings.Repeat("A", 43), "/email/verify?token=%00%ff"} {
-		wantLinkError(t, c.get(bad), http.StatusBadRequest, "not valid")
+		wantLinkError(t, c.get(bad), http.StatusNotFound, "not valid")
 	}
 	srv.expireTokens(models.PurposeVerifyEmail)
-	wantLinkError(t, c.get(link), http.StatusGone, "expired")
+	wantLinkError(t, c.get(link), http.StatusConflict, "expired")
 	if got := c.get("/account").testid(t, "email-unverified").Length(); got != 1 {
 		t.Errorf("an expired link verified the address")
 	}
@@ -175,7 +175,7 @@ func TestResendVerification(t *testing.T) {
 		t.Fatal("the resent link is the same as the first")
 	}
 	// Only the newest link works.
-	wantLinkError(t, c.get(first), http.StatusBadRequest, "newer email")
+	wantLinkError(t, c.get(first), http.StatusNotFound, "newer email")
 	wantStatus(t, c.get(second), http.StatusSeeOther)
 
 	// Verified: resending does nothing.

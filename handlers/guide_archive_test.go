@@ -15,6 +15,7 @@ import (
 
 	"stepwise/handlers"
 	"stepwise/models"
+	"stepwise/models/guidezip"
 )
 
 // archiveZip writes files (name → content) as a zip.
@@ -43,7 +44,7 @@ func readExport(t *testing.T, c *client, slug string) models.GuideArchive {
 	if ct := r.Header.Get("Content-Type"); ct != "application/zip" || !strings.Contains(r.Header.Get("Content-Disposition"), slug+".zip") {
 		t.Errorf("export headers: %q, %q", ct, r.Header.Get("Content-Disposition"))
 	}
-	a, err := models.ReadGuideZip([]byte(r.Body))
+	a, err := guidezip.Read([]byte(r.Body))
 	if err != nil {
 		t.Fatalf("read the export of %s: %v", slug, err)
 	}
@@ -67,7 +68,7 @@ func sameArchive(t *testing.T, what string, want, got models.GuideArchive) {
 
 // TestGuideExportImportRoundTrip: the built-in guide (with an image added)
 // exported by an admin and imported by an author is the same guide, as a
-// new draft the author owns; a taken slug is a 422 with a suggestion.
+// new draft the author owns; a taken slug is a 409 (a conflict, as in the API) with a suggestion.
 func TestGuideExportImportRoundTrip(t *testing.T) {
 	srv := newImageServer(t)
 	admin := newAdmin(t, srv, "root@example.com")
@@ -88,10 +89,10 @@ func TestGuideExportImportRoundTrip(t *testing.T) {
 	}
 	zipped := admin.get("/author/guides/" + guidesSlug + "/export.zip").Body
 
-	// Import with the slug taken: 422, the form suggests a free one.
+	// Import with the slug taken: 409 (a conflict, as in the API), the form suggests a free one.
 	wantStatus(t, author.get("/author/import"), http.StatusOK)
 	r := author.upload("/author/import", "/author/import", "archive", "guide.zip", []byte(zipped), nil)
-	wantStatus(t, r, http.StatusUnprocessableEntity)
+	wantStatus(t, r, http.StatusConflict)
 	suggestion, _ := r.doc(t).Find(`input[name="slug"]`).Attr("value")
 	if suggestion != guidesSlug+"-2" || !strings.Contains(r.testid(t, "slug-error").Text(), "exists already") {
 		t.Errorf("conflict: suggestion %q, message %q", suggestion, r.testid(t, "slug-error").Text())
@@ -105,7 +106,7 @@ func TestGuideExportImportRoundTrip(t *testing.T) {
 	sameArchive(t, "export → import → export", original, imported)
 
 	// A draft owned by the importer, invisible to others.
-	g, err := srv.Models.Guides.ForEditing(t.Context(), suggestion, 0)
+	g, err := srv.Models.Guides.Record(t.Context(), suggestion, 0)
 	if err != nil || g.Guide.PublishedAt != nil || g.Guide.AuthorID == nil || *g.Guide.AuthorID != mustUser(t, srv, "ada@example.com").ID {
 		t.Errorf("imported guide: %+v, %v; want a draft owned by the importer", g.Guide, err)
 	}
@@ -165,7 +166,7 @@ func TestImportRefusesHostileArchives(t *testing.T) {
 		return b.Bytes()
 	}
 	many := map[string]string{"guide.md": guide}
-	for i := 0; i <= models.MaxArchiveFiles; i++ {
+	for i := 0; i <= guidezip.MaxFiles; i++ {
 		many[fmt.Sprintf("%03d-s.md", i)] = step
 	}
 	for _, tc := range []struct {

@@ -8,66 +8,42 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise/models"
+	"stepwise/models/authoring"
+	"stepwise/models/guidezip"
+	"stepwise/models/imagestore"
 	"stepwise/views/pages"
 )
 
 // Upload and import body limits: only these routes accept more than
 // BodyLimit (see limitBodies).
 const (
-	ImageBodyLimit  = models.MaxImageBytes + 64<<10   // one image and the form around it
-	ImportBodyLimit = models.MaxArchiveBytes + 64<<10 // one zip and the form around it
+	ImageBodyLimit  = imagestore.MaxBytes + 64<<10 // one image and the form around it
+	ImportBodyLimit = guidezip.MaxBytes + 64<<10   // one zip and the form around it
 )
 
-// editableGuides is what guide editing pages need to find a guide and
-// decide who may change it.
-type editableGuides interface {
-	ForEditing(ctx context.Context, slug string, userID int64) (models.Editable, error)
-}
-
-// imageStore is what the image pages need.
+// imageStore is what the image pages read; uploads and deletions go
+// through the authoring operations.
 type imageStore interface {
-	Add(ctx context.Context, guideID int64, uploadedBy *int64, name string, data []byte, info models.ImageInfo) (models.Image, error)
 	ForGuide(ctx context.Context, guideID int64) ([]models.Image, error)
-	Delete(ctx context.Context, guideID, id int64) error
 	Uses(ctx context.Context, key string, userID int64) ([]models.ImageUse, error)
 }
 
 // GuideImages serves a guide's images panel, uploads, deletions and the
 // images themselves.
 type GuideImages struct {
-	Guides editableGuides
+	Ops    *authoring.Service
 	Images imageStore
-	Files  models.ImageStore
+	Files  imagestore.Store
 	viewer
-}
-
-// editableGuide returns the guide in the URL if the signed-in user may edit
-// it: a draft they may not edit is not found, a published guide forbidden.
-func editableGuide(c *fiber.Ctx, guides editableGuides) (models.Editable, error) {
-	u := CurrentUser(c)
-	if u == nil {
-		return models.Editable{}, errForbidden
-	}
-	e, err := guides.ForEditing(c.UserContext(), c.Params("slug"), u.ID)
-	if err != nil {
-		return e, err
-	}
-	if !models.Can(u, models.EditGuide, e) {
-		if e.Guide.PublishedAt == nil {
-			return e, models.ErrNotFound
-		}
-		return e, errForbidden
-	}
-	return e, nil
 }
 
 // Index lists the guide's images with their Markdown and the upload form.
 func (h *GuideImages) Index(c *fiber.Ctx) error {
-	e, err := editableGuide(c, h.Guides)
+	r, err := h.Ops.Editable(c.UserContext(), CurrentUser(c), c.Params("slug"))
 	if err != nil {
 		return err
 	}
-	return h.show(c, fiber.StatusOK, e.Guide, "")
+	return h.show(c, fiber.StatusOK, r.Guide, "")
 }
 
 func (h *GuideImages) show(c *fiber.Ctx, status int, g models.Guide, uploadErr string) error {
@@ -79,61 +55,50 @@ func (h *GuideImages) show(c *fiber.Ctx, status int, g models.Guide, uploadErr s
 	return render(c, status, pages.GuideImages(p, pages.GuideImagesData{Guide: g, Images: imgs, Error: uploadErr}))
 }
 
-// Upload stores one image for the guide. The type is decided from the
-// bytes, never the file name; anything else is a 422 with the reason.
+// Upload stores one image for the guide (authoring.UploadImage). The type
+// is decided from the bytes, never the file name; a refused image shows
+// the panel again with the reason.
 func (h *GuideImages) Upload(c *fiber.Ctx) error {
-	e, err := editableGuide(c, h.Guides)
+	ctx, u, slug := c.UserContext(), CurrentUser(c), c.Params("slug")
+	var err error
+	fh, ferr := c.FormFile("image")
+	switch {
+	case ferr != nil:
+		err = models.Invalid(models.FieldErrors{"image": "Choose an image file to upload."})
+	case fh.Size > imagestore.MaxBytes:
+		err = models.Invalid(models.FieldErrors{"image": "The image is larger than 5 MB."})
+	default:
+		var data []byte
+		if data, err = formFileBytes(fh); err != nil {
+			return err
+		}
+		_, err = h.Ops.UploadImage(ctx, u, slug, fh.Filename, data)
+	}
+	if err == nil {
+		return redirect(c, "/author/guides/"+slug+"/images")
+	}
+	status, fe, ok := editorRefusal(err, "image")
+	if !ok {
+		return err
+	}
+	r, err := h.Ops.Editable(ctx, u, slug)
 	if err != nil {
 		return err
 	}
-	fh, err := c.FormFile("image")
-	if err != nil {
-		return h.show(c, fiber.StatusUnprocessableEntity, e.Guide, "Choose an image file to upload.")
-	}
-	if fh.Size > models.MaxImageBytes {
-		return h.show(c, fiber.StatusUnprocessableEntity, e.Guide, "The image is larger than 5 MB.")
-	}
-	data, err := formFileBytes(fh)
-	if err != nil {
-		return err
-	}
-	info, err := models.CheckImage(data)
-	if errors.Is(err, models.ErrBadImage) {
-		return h.show(c, fiber.StatusUnprocessableEntity, e.Guide, imageMessage(err))
-	}
-	if err != nil {
-		return err
-	}
-	uid := CurrentUser(c).ID
-	if _, err := h.Images.Add(c.UserContext(), e.Guide.ID, &uid, fh.Filename, data, info); err != nil {
-		return err
-	}
-	return redirect(c, "/author/guides/"+e.Guide.Slug+"/images")
-}
-
-// imageMessage is CheckImage's refusal as a sentence for the user.
-func imageMessage(err error) string {
-	msg := err.Error()
-	if p := models.ErrBadImage.Error() + ": "; len(msg) > len(p) && msg[:len(p)] == p {
-		msg = msg[len(p):]
-	}
-	return "That image was refused: " + msg + "."
+	return h.show(c, status, r.Guide, fe["image"])
 }
 
 // Delete removes one of the guide's images.
 func (h *GuideImages) Delete(c *fiber.Ctx) error {
-	e, err := editableGuide(c, h.Guides)
-	if err != nil {
-		return err
-	}
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return models.ErrNotFound
 	}
-	if err := h.Images.Delete(c.UserContext(), e.Guide.ID, id); err != nil {
+	slug := c.Params("slug")
+	if err := h.Ops.DeleteImage(c.UserContext(), CurrentUser(c), slug, id); err != nil {
 		return err
 	}
-	return redirect(c, "/author/guides/"+e.Guide.Slug+"/images")
+	return redirect(c, "/author/guides/"+slug+"/images")
 }
 
 // Serve sends an image. Images of a published guide are public and
@@ -141,7 +106,7 @@ func (h *GuideImages) Delete(c *fiber.Ctx) error {
 // an image only drafts use is served to their editors alone, privately.
 func (h *GuideImages) Serve(c *fiber.Ctx) error {
 	key := c.Params("file")
-	if !models.ValidImageKey(key) {
+	if !imagestore.ValidKey(key) {
 		return models.ErrNotFound
 	}
 	u := CurrentUser(c)
@@ -167,6 +132,9 @@ func (h *GuideImages) Serve(c *fiber.Ctx) error {
 		return models.ErrNotFound
 	}
 	data, err := h.Files.Get(c.UserContext(), key)
+	if errors.Is(err, imagestore.ErrNotFound) {
+		return models.ErrNotFound // the file store's not-found, answered as the page's
+	}
 	if err != nil {
 		return err
 	}
@@ -175,7 +143,7 @@ func (h *GuideImages) Serve(c *fiber.Ctx) error {
 	} else {
 		c.Set(fiber.HeaderCacheControl, "private, max-age=3600")
 	}
-	c.Set(fiber.HeaderContentType, models.ContentTypeOfKey(key))
+	c.Set(fiber.HeaderContentType, imagestore.ContentTypeOf(key))
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
 	c.Set("Cross-Origin-Resource-Policy", "same-origin")

@@ -20,6 +20,7 @@ import (
 
 	"stepwise/handlers"
 	"stepwise/models"
+	"stepwise/models/imagestore"
 )
 
 // imagesPNG is a w×h PNG whose first pixel is shade, so PNGs differ.
@@ -104,7 +105,7 @@ func draftGuide(t *testing.T, srv *server, slug, email string) int64 {
 func newImageServer(t *testing.T) *server {
 	t.Helper()
 	return newServer(t, func(d *handlers.Deps) {
-		s, err := models.NewDirStore(t.TempDir())
+		s, err := imagestore.NewDir(t.TempDir())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -168,7 +169,7 @@ func TestImageUploadServeAndDelete(t *testing.T) {
 		{"svg", "logo.png", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), "only PNG"},
 		{"too many pixels", "huge.png", imagesHugePNG(t, 7000, 7000), "40 megapixels"},
 		{"too wide", "wide.png", imagesHugePNG(t, 9000, 100), "8000×8000"},
-		{"just over 5 MB", "big.png", append(imagesPNG(t, 1, 1, 3), make([]byte, models.MaxImageBytes)...), "larger than 5 MB"},
+		{"just over 5 MB", "big.png", append(imagesPNG(t, 1, 1, 3), make([]byte, imagestore.MaxBytes)...), "larger than 5 MB"},
 		{"no file", "", nil, "Choose an image"},
 	} {
 		field := "image"

@@ -21,6 +21,8 @@ import (
 	"stepwise/handlers"
 	"stepwise/handlers/mail"
 	"stepwise/models"
+	"stepwise/models/passhash"
+	"stepwise/models/secretbox"
 )
 
 // server is the real Fiber app on a loopback port over a fresh database.
@@ -58,11 +60,11 @@ func newServer(t *testing.T, opts ...func(*handlers.Deps)) *server {
 func newApp(tb testing.TB, opts ...func(*handlers.Deps)) (*fiber.App, *db.DB, *models.Models, *lockedWriter) {
 	tb.Helper()
 	// Passwords are hashed cheaply here; models tests the real cost.
-	models.UseCheapPasswordHashingInTests()
+	passhash.UseCheapHashingInTests()
 	d := dbtest.New(tb)
 	m := models.New(d)
 	// Two-factor secrets are sealed; any fixed key will do in tests.
-	sealer, err := models.NewSealer(make([]byte, models.SecretKeySize))
+	sealer, err := secretbox.New(make([]byte, secretbox.KeySize))
 	if err != nil {
 		tb.Fatal(err)
 	}

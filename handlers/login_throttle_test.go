@@ -29,7 +29,7 @@ func TestLoginIsThrottled(t *testing.T) {
 	c := srv.client()
 
 	for i := 1; i <= models.AccountLimit.Free+1; i++ {
-		wantStatus(t, c.login("slow@example.com", "wrong guess", ""), http.StatusUnprocessableEntity)
+		wantStatus(t, c.login("slow@example.com", "wrong guess", ""), http.StatusUnauthorized)
 	}
 	r := c.login("slow@example.com", strongPassword, "")
 	wantStatus(t, r, http.StatusTooManyRequests)
@@ -48,7 +48,7 @@ func TestLoginIsThrottled(t *testing.T) {
 
 	// An unknown email is throttled exactly the same way.
 	for i := 1; i <= models.AccountLimit.Free+1; i++ {
-		wantStatus(t, c.login("ghost@example.com", "wrong guess", ""), http.StatusUnprocessableEntity)
+		wantStatus(t, c.login("ghost@example.com", "wrong guess", ""), http.StatusUnauthorized)
 	}
 	wantStatus(t, c.login("ghost@example.com", "wrong guess", ""), http.StatusTooManyRequests)
 }
@@ -150,7 +150,7 @@ func guessFromManyAddresses(t *testing.T, srv *server, clk *testClock, email str
 	for i := first; i < first+n; i++ {
 		ip := fmt.Sprintf("198.51.100.%d", i)
 		wantStatus(t, patiently(t, clk, func() *response { return srv.client().loginFrom(ip, email, "wrong guess") }),
-			http.StatusUnprocessableEntity)
+			http.StatusUnauthorized)
 	}
 }
 
@@ -228,7 +228,7 @@ func TestLoginGuessingFromOneAddressIsLocked(t *testing.T) {
 	const guesserIP = "203.0.113.66"
 	for i := 0; i < models.AccountLimit.LockAfter; i++ {
 		wantStatus(t, patiently(t, clk, func() *response { return guesser.loginFrom(guesserIP, email, "wrong guess") }),
-			http.StatusUnprocessableEntity)
+			http.StatusUnauthorized)
 	}
 	r := guesser.loginFrom(guesserIP, email, strongPassword)
 	wantStatus(t, r, http.StatusTooManyRequests)
@@ -281,7 +281,7 @@ func TestLoginIgnoresForgedDeviceCookies(t *testing.T) {
 			c.http.Jar.SetCookies(base, []*http.Cookie{{Name: "stepwise_device", Value: forged[i%len(forged)]}})
 			return c.loginFrom(ip, email, "wrong guess")
 		})
-		wantStatus(t, r, http.StatusUnprocessableEntity)
+		wantStatus(t, r, http.StatusUnauthorized)
 	}
 	// All 12 counted against the shared budget, so a new browser waits...
 	wantStatus(t, srv.client().loginFrom("192.0.2.50", email, strongPassword), http.StatusTooManyRequests)
@@ -329,7 +329,7 @@ func TestTwoFactorOwnersBrowserIgnoresCodeGuessesFromElsewhere(t *testing.T) {
 		ip := fmt.Sprintf("198.51.100.%d", i)
 		guesser := srv.client()
 		wantStatus(t, guesser.loginFrom(ip, email, tfPassword), http.StatusSeeOther)
-		wantStatus(t, patiently(t, clk, func() *response { return guesser.codeFrom(ip, bad) }), http.StatusUnprocessableEntity)
+		wantStatus(t, patiently(t, clk, func() *response { return guesser.codeFrom(ip, bad) }), http.StatusUnauthorized)
 	}
 
 	srv.skipStep(email)

@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise/handlers/mail"
-	"stepwise/models"
 )
 
 // Mailer sends one email: mail.SMTP in production, mail.Mailbox when no
@@ -52,19 +50,4 @@ func (p postman) sendOrLog(c *fiber.Ctx, m mail.Message, why string) {
 	if err := p.send(c, m); err != nil {
 		Logger(c.UserContext()).Error("mail not sent: "+why, "err", err)
 	}
-}
-
-// mailThrottle counts a request that sends mail under key and refuses it
-// (429, with Retry-After) once key has sent too many.
-func mailThrottle(c *fiber.Ctx, t throttle, key string) error {
-	ctx := c.UserContext()
-	wait, err := t.Wait(ctx, key)
-	if err != nil {
-		return err
-	}
-	if wait > 0 {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(wait.Seconds())+1))
-		return fiber.NewError(fiber.StatusTooManyRequests, tooManyAttempts(wait))
-	}
-	return t.Fail(ctx, models.AccountLimit, key)
 }

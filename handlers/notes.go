@@ -9,18 +9,20 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"stepwise/handlers/refusal"
 	"stepwise/models"
+	"stepwise/models/learning"
 	"stepwise/views"
 	"stepwise/views/components"
 	"stepwise/views/pages"
 )
 
-// noteStore is what the step page and the note form need from the notes
-// store. Every method takes the owner's id, and handlers only ever pass
-// the signed-in user's: a note cannot be read or written by anyone else.
+// noteStore is what the step page needs from the notes store. It takes
+// the owner's id, and handlers only ever pass the signed-in user's: a
+// note cannot be read by anyone else (nor written: learning's operations
+// take the user, not an id).
 type noteStore interface {
 	ForStep(ctx context.Context, userID int64, step models.Step) (models.StepExtras, error)
-	Save(ctx context.Context, userID int64, step models.Step, body string) (time.Time, error)
 }
 
 // noteState is the note control of the step page for the viewer: empty
@@ -39,41 +41,64 @@ func (h *Steps) noteState(ctx context.Context, p views.Page, guide models.Guide,
 	return s, nil
 }
 
-// SaveNote stores the signed-in user's private note on step n. htmx
-// (autosave) gets the status line: "Saved 12:04", or why not with 422 —
-// the textarea is never swapped, so the text stays. A plain form post is
-// redirected back to the note (303), or the page is shown again with the
-// text kept and the error (422).
+// SaveNote stores the signed-in user's private note on step n through
+// learning's SaveNote; an emptied note is removed (DeleteNote), which is
+// how the page's form says "delete". htmx (autosave) gets the status
+// line: "Saved 12:04", or why not with 422 — the textarea is never
+// swapped, so the text stays. A plain form post is redirected back to
+// the note (303), or the page is shown again with the text kept and the
+// error (422).
 func (h *Steps) SaveNote(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	user := CurrentUser(c)
-	guide, step, err := stepToTrack(c, h.Steps)
-	if err != nil {
-		return err
-	}
-	body, problem := models.NormalizeNote(c.FormValue("body"))
+	ref := stepRef(c)
+	body := c.FormValue("body")
 	c.Vary("HX-Request")
-	if problem != "" {
-		if isHTMX(c) {
-			return render(c, fiber.StatusUnprocessableEntity, components.NoteStatus(nil, problem))
+	var saved time.Time
+	if strings.TrimSpace(body) == "" {
+		res, err := h.Learning.DeleteNote(ctx, user, learning.NoteDeletion{StepRef: ref})
+		if r, ok := models.AsRefusal(err); ok && r.Code == learning.CodeNoNote {
+			res.At, err = time.Now().UTC(), nil // nothing to remove: the page is as asked
 		}
-		links, err := h.Steps.Outline(ctx, guide.ID, user.ID)
 		if err != nil {
 			return err
 		}
-		p := h.page(c, step.Title+" — "+guide.Title, true)
-		note := components.StepNoteState{Slug: guide.Slug, Position: step.Position, SignedIn: true, CSRF: p.CSRF, Body: body, Error: problem}
-		return render(c, fiber.StatusUnprocessableEntity, pages.Step(p,
-			pages.StepData{Guide: guide, Step: step, Steps: links, Done: doneSet(links), Note: note}))
+		saved = res.At
+	} else {
+		res, err := h.Learning.SaveNote(ctx, user, learning.NoteInput{StepRef: ref, Body: body})
+		if r, ok := models.AsRefusal(err); ok && r.Kind == models.RefusedInvalid {
+			return h.noteRefused(c, body, r)
+		}
+		if err != nil {
+			return err
+		}
+		saved = res.Note.UpdatedAt
 	}
-	saved, err := h.Notes.Save(ctx, user.ID, step, body)
+	if !isHTMX(c) {
+		return c.Redirect(fmt.Sprintf("/guides/%s/steps/%d#note", ref.Guide, ref.Step), fiber.StatusSeeOther)
+	}
+	return render(c, fiber.StatusOK, components.NoteStatus(&saved, ""))
+}
+
+// noteRefused shows why a note was not saved: the status line for htmx,
+// the step page with the text kept for a plain post.
+func (h *Steps) noteRefused(c *fiber.Ctx, body string, r *models.Refusal) error {
+	status, msg := refusal.Status(r.Kind), r.Fields["body"]
+	if isHTMX(c) {
+		return render(c, status, components.NoteStatus(nil, msg))
+	}
+	guide, step, err := stepAt(c, h.Steps)
 	if err != nil {
 		return err
 	}
-	if !isHTMX(c) {
-		return c.Redirect(fmt.Sprintf("/guides/%s/steps/%d#note", guide.Slug, step.Position), fiber.StatusSeeOther)
+	links, err := h.Steps.Outline(c.UserContext(), guide.ID, CurrentUser(c).ID)
+	if err != nil {
+		return err
 	}
-	return render(c, fiber.StatusOK, components.NoteStatus(&saved, ""))
+	p := h.page(c, step.Title+" — "+guide.Title, true)
+	note := components.StepNoteState{Slug: guide.Slug, Position: step.Position, SignedIn: true, CSRF: p.CSRF, Body: body, Error: msg}
+	return render(c, status, pages.Step(p,
+		pages.StepData{Guide: guide, Step: step, Steps: links, Done: doneSet(links), Note: note}))
 }
 
 // requireUserForNote sends a visitor to log in and back to the step the

@@ -127,7 +127,7 @@ func TestPasswordResetEndsEverySession(t *testing.T) {
 			t.Errorf("browser %s is still signed in after the reset", name)
 		}
 	}
-	wantStatus(t, srv.client().login("reset@example.com", strongPassword, ""), http.StatusUnprocessableEntity)
+	wantStatus(t, srv.client().login("reset@example.com", strongPassword, ""), http.StatusUnauthorized)
 	wantStatus(t, srv.client().login("reset@example.com", newPassword, ""), http.StatusSeeOther)
 	if mustUser(t, srv, "reset@example.com").MustResetPassword {
 		t.Errorf("must_reset_password still set")
@@ -137,9 +137,9 @@ func TestPasswordResetEndsEverySession(t *testing.T) {
 	}
 
 	// The link and the form work once.
-	wantLinkError(t, visitor.get(link), http.StatusGone, "already used")
+	wantLinkError(t, visitor.get(link), http.StatusConflict, "already used")
 	r = visitor.post("/password/reset", url.Values{"csrf_token": {visitor.csrf("/password/forgot")}, "token": {token}, "password": {"another fine passphrase 7"}})
-	wantLinkError(t, r, http.StatusGone, "already used")
+	wantLinkError(t, r, http.StatusConflict, "already used")
 	wantStatus(t, srv.client().login("reset@example.com", newPassword, ""), http.StatusSeeOther)
 }
 
@@ -148,22 +148,22 @@ func TestPasswordResetLinkRefusals(t *testing.T) {
 	srv.client().signup("late@example.com", "Late", strongPassword)
 	c := srv.client()
 	for _, bad := range []string{"/password/reset", "/password/reset?token=nope", "/password/reset?token=" + strings.Repeat("_", 43)} {
-		wantLinkError(t, c.get(bad), http.StatusBadRequest, "not valid")
+		wantLinkError(t, c.get(bad), http.StatusNotFound, "not valid")
 	}
 	r := c.post("/password/reset", url.Values{"csrf_token": {c.csrf("/password/forgot")}, "token": {"garbage"}, "password": {"violet harbor sketch 93"}})
-	wantLinkError(t, r, http.StatusBadRequest, "not valid")
+	wantLinkError(t, r, http.StatusNotFound, "not valid")
 
 	wantStatus(t, c.forgot("late@example.com"), http.StatusSeeOther)
 	link := srv.mailLink("late@example.com", "Reset")
 	token := strings.TrimPrefix(link, "/password/reset?token=")
 	srv.expireTokens(models.PurposeResetPassword)
-	wantLinkError(t, c.get(link), http.StatusGone, "expired")
+	wantLinkError(t, c.get(link), http.StatusConflict, "expired")
 	r = c.post("/password/reset", url.Values{"csrf_token": {c.csrf("/password/forgot")}, "token": {token}, "password": {"violet harbor sketch 93"}})
-	wantLinkError(t, r, http.StatusGone, "expired")
+	wantLinkError(t, r, http.StatusConflict, "expired")
 	wantStatus(t, srv.client().login("late@example.com", strongPassword, ""), http.StatusSeeOther)
 	// A verification token is no reset token.
 	wantLinkError(t, c.get("/password/reset?token="+strings.TrimPrefix(srv.mailLink("late@example.com", "Confirm"), "/email/verify?token=")),
-		http.StatusBadRequest, "not valid")
+		http.StatusNotFound, "not valid")
 }
 
 func TestForgotPasswordThrottled(t *testing.T) {

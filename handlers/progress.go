@@ -5,68 +5,65 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"stepwise/handlers/refusal"
 	"stepwise/models"
+	"stepwise/models/learning"
 	"stepwise/views/components"
 	"stepwise/views/pages"
 )
 
-// Complete marks step n complete or not. A form field done=true|false sets
-// that state (so a double click changes nothing); without it the request
-// toggles. htmx gets the new control plus out-of-band progress bar and
-// sidebar entry; a plain form post is redirected back to the step (303).
+// Complete marks step n complete or not through learning's operations.
+// A form field done=true|false sets that state (so a double click
+// changes nothing); without it the request toggles. htmx gets the new
+// control plus out-of-band progress bar and sidebar entry, and the
+// certificate notice when this finished the guide; a plain form post is
+// redirected back to the step (303).
 func (h *Steps) Complete(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	user := CurrentUser(c)
-	guide, step, err := stepToTrack(c, h.Steps)
-	if err != nil {
-		return err
-	}
-
-	// A required quiz not passed yet keeps the step from being completed
-	// (done=true, or a toggle); undoing is always allowed.
-	if c.FormValue("done") != "false" {
-		if refused, err := h.quizRefusal(c, guide, step); refused || err != nil {
-			return err
-		}
-	}
-
-	var done bool
+	in := learning.StepInput{StepRef: stepRef(c)}
+	var res learning.Completion
+	var err error
 	switch c.FormValue("done") {
 	case "true":
-		done = true
-		err = h.Progress.Set(ctx, user.ID, step, true)
+		res, err = h.Learning.CompleteStep(ctx, user, in)
 	case "false":
-		err = h.Progress.Set(ctx, user.ID, step, false)
+		res, err = h.Learning.UndoStep(ctx, user, in)
 	case "":
-		done, err = h.Progress.Toggle(ctx, user.ID, step)
+		res, err = h.Learning.ToggleStep(ctx, user, in)
 	default:
 		return fiber.NewError(fiber.StatusBadRequest, "The field done must be true or false.")
 	}
+	c.Vary("HX-Request")
 	if err != nil {
+		return h.completeRefused(c, in.StepRef, err)
+	}
+	if !isHTMX(c) {
+		return c.Redirect(fmt.Sprintf("/guides/%s/steps/%d", res.Guide.Slug, res.Step.Position), fiber.StatusSeeOther)
+	}
+	state := components.CompleteState{
+		Slug: res.Guide.Slug, Position: res.Step.Position, Done: res.Done,
+		SignedIn: true, CSRF: h.csrf.token(c), Focus: true,
+	}
+	link := models.StepLink{ID: res.Step.ID, Position: res.Step.Position, Title: res.Step.Title}
+	if err := render(c, fiber.StatusOK, pages.StepProgress(state, link, res.Completed, res.Total)); err != nil {
 		return err
 	}
-	var certificate string
-	if done {
-		if certificate, err = h.certify(ctx, user, guide); err != nil {
-			return err
-		}
-	}
+	return announceCertificate(c, res.Certificate)
+}
 
-	c.Vary("HX-Request")
-	if !isHTMX(c) {
-		return c.Redirect(fmt.Sprintf("/guides/%s/steps/%d", guide.Slug, step.Position), fiber.StatusSeeOther)
-	}
-	count, total, err := h.Progress.Tally(ctx, user.ID, guide.ID)
-	if err != nil {
+// completeRefused answers a refused "Mark complete". htmx gets the
+// control with the reason a rule gave (a required quiz not passed), so
+// the learner reads it where they clicked; everything else, and a plain
+// form post, goes to the error page with the same status and reason.
+func (h *Steps) completeRefused(c *fiber.Ctx, ref learning.StepRef, err error) error {
+	r, ok := models.AsRefusal(err)
+	if !ok || r.Kind != models.RefusedRule || !isHTMX(c) {
 		return err
 	}
 	state := components.CompleteState{
-		Slug: guide.Slug, Position: step.Position, Done: done,
-		SignedIn: true, CSRF: h.csrf.token(c), Focus: true,
+		Slug: ref.Guide, Position: ref.Step, SignedIn: true,
+		CSRF: h.csrf.token(c), Focus: true, Message: r.Reason,
 	}
-	link := models.StepLink{ID: step.ID, Position: step.Position, Title: step.Title}
-	if err := render(c, fiber.StatusOK, pages.StepProgress(state, link, count, total)); err != nil {
-		return err
-	}
-	return announceCertificate(c, certificate)
+	return render(c, refusal.Status(r.Kind), components.Complete(state))
 }

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -11,155 +10,50 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise/models"
-	"stepwise/views/components"
+	"stepwise/models/authoring"
 	"stepwise/views/pages"
 )
 
-// stepQuizzes is what the step page and "Mark complete" need from quizzes.
+// stepQuizzes is what the step page needs from quizzes.
 type stepQuizzes interface {
 	ForStep(ctx context.Context, stepID, userID int64) (models.StepQuiz, error)
-	MayComplete(ctx context.Context, userID, stepID int64) (bool, error)
 }
 
-// quizStore is what the quiz handlers need from the quiz store.
-type quizStore interface {
-	stepQuizzes
+// quizReader is what the quiz editor and the statistics read; every
+// change goes through the authoring operations.
+type quizReader interface {
 	Questions(ctx context.Context, stepID int64) ([]models.Question, error)
-	Add(ctx context.Context, stepID int64, in models.QuestionInput) (int64, error)
-	Update(ctx context.Context, stepID, id int64, in models.QuestionInput) error
-	Delete(ctx context.Context, stepID, id int64) error
 	Required(ctx context.Context, guideID int64) (bool, error)
-	SetRequired(ctx context.Context, guideID int64, required bool) error
-	Answer(ctx context.Context, userID, stepID int64, chosen map[int64][]int) (bool, error)
 	Stats(ctx context.Context, guideID int64) ([]models.QuestionStats, error)
 }
 
-// quizGuides finds a guide for its editors.
-type quizGuides interface {
-	ForEditing(ctx context.Context, slug string, userID int64) (models.Editable, error)
-}
-
-// quizSteps finds steps: published ones for learners, any for editors.
-type quizSteps interface {
-	Page(ctx context.Context, slug string, n int) (models.Guide, models.Step, error)
-	At(ctx context.Context, guideID int64, n int) (models.Step, error)
-}
-
-// Quizzes serves answering a step's quiz, the quiz editor and the
-// per-question statistics.
+// Quizzes serves the quiz editor and the per-question statistics;
+// learners answer through QuizAnswers (quizzes_answer.go).
 type Quizzes struct {
-	Quizzes quizStore
-	Guides  quizGuides
-	Steps   quizSteps
+	Ops     *authoring.Service
+	Quizzes quizReader
 	viewer
 }
 
-// quizRequiredMessage is why a step cannot be completed yet.
-const quizRequiredMessage = "Pass this step's quiz (every answer right in one attempt) before marking the step complete."
-
-// quizRefusal answers "Mark complete" when the guide requires the step's
-// quiz and the user has not passed it: htmx gets the control with the
-// reason (422), a plain post a 422 page saying so. refused is false when
-// completing is allowed.
-func (h *Steps) quizRefusal(c *fiber.Ctx, guide models.Guide, step models.Step) (refused bool, err error) {
-	ok, err := h.Quizzes.MayComplete(c.UserContext(), CurrentUser(c).ID, step.ID)
-	if err != nil || ok {
-		return false, err
-	}
-	c.Vary("HX-Request")
-	if !isHTMX(c) {
-		return true, fiber.NewError(fiber.StatusUnprocessableEntity, quizRequiredMessage)
-	}
-	state := components.CompleteState{
-		Slug: guide.Slug, Position: step.Position, SignedIn: true,
-		CSRF: h.csrf.token(c), Focus: true, Message: quizRequiredMessage,
-	}
-	return true, render(c, fiber.StatusUnprocessableEntity, components.Complete(state))
-}
-
-// Answer records the signed-in user's attempt at step n's quiz. Fields
-// q{question id} carry the chosen choice indexes; anything else (a user
-// id, say) is ignored. htmx gets the quiz region with the results; a plain
-// form post is redirected back to the step, which shows the latest attempt.
-func (h *Quizzes) Answer(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	user := CurrentUser(c)
-	guide, step, err := stepToTrack(c, h.Steps)
-	if err != nil {
-		return err
-	}
-	if _, err := h.Quizzes.Answer(ctx, user.ID, step.ID, chosenAnswers(c)); err != nil {
-		return err
-	}
-	c.Vary("HX-Request")
-	if !isHTMX(c) {
-		return c.Redirect(fmt.Sprintf("/guides/%s/steps/%d#%s", guide.Slug, step.Position, components.QuizID), fiber.StatusSeeOther)
-	}
-	quiz, err := h.Quizzes.ForStep(ctx, step.ID, user.ID)
-	if err != nil {
-		return err
-	}
-	return render(c, fiber.StatusOK, components.Quiz(components.QuizState{
-		Slug: guide.Slug, Position: step.Position, Quiz: quiz, SignedIn: true,
-		CSRF: h.csrf.token(c), Focus: true,
-	}))
-}
-
-// chosenAnswers reads the q{id}=index fields of the posted form.
-func chosenAnswers(c *fiber.Ctx) map[int64][]int {
-	chosen := map[int64][]int{}
-	c.Request().PostArgs().VisitAll(func(k, v []byte) {
-		key := string(k)
-		if len(key) < 2 || key[0] != 'q' {
-			return
-		}
-		id, err := strconv.ParseInt(key[1:], 10, 64)
-		if err != nil || id < 1 {
-			return
-		}
-		i, err := strconv.Atoi(string(v))
-		if err != nil || i < 0 || i >= models.QuizMaxChoices {
-			return
-		}
-		if len(chosen[id]) < models.QuizMaxChoices {
-			chosen[id] = append(chosen[id], i)
-		}
-	})
-	return chosen
-}
-
 // editable finds the guide with :slug and its step :n for the signed-in
-// user, who must be allowed to edit it: a draft they may not edit is not
-// found, a published guide forbidden.
-func (h *Quizzes) editable(c *fiber.Ctx, withStep bool) (models.Guide, models.Step, error) {
-	ctx := c.UserContext()
-	user := CurrentUser(c)
-	e, err := h.Guides.ForEditing(ctx, c.Params("slug"), user.ID)
-	if err != nil {
-		return models.Guide{}, models.Step{}, err
-	}
-	if !models.Can(user, models.EditGuide, e) {
-		if e.Guide.PublishedAt == nil {
-			return models.Guide{}, models.Step{}, models.ErrNotFound
-		}
-		return models.Guide{}, models.Step{}, errForbidden
-	}
-	if !withStep {
-		return e.Guide, models.Step{}, nil
-	}
+// user, who must be allowed to edit it (authoring.EditableStep).
+func (h *Quizzes) editable(c *fiber.Ctx) (models.Guide, models.Step, error) {
 	n, err := stepNumber(c)
 	if err != nil {
 		return models.Guide{}, models.Step{}, err
 	}
-	step, err := h.Steps.At(ctx, e.Guide.ID, n)
-	return e.Guide, step, err
+	r, s, err := h.Ops.EditableStep(c.UserContext(), CurrentUser(c), c.Params("slug"), n)
+	if err != nil {
+		return models.Guide{}, models.Step{}, err
+	}
+	return r.Guide, models.Step{ID: s.ID, GuideID: s.GuideID, Position: s.Position, Title: s.Title, BodyHTML: s.BodyHTML}, nil
 }
 
 // EditForm is the quiz editor of step n: its questions, a form to add one
 // (or to change the one named by ?edit=id) and whether the guide requires
 // its quizzes.
 func (h *Quizzes) EditForm(c *fiber.Ctx) error {
-	guide, step, err := h.editable(c, true)
+	guide, step, err := h.editable(c)
 	if err != nil {
 		return err
 	}
@@ -200,39 +94,39 @@ func (h *Quizzes) renderEditor(c *fiber.Ctx, status int, guide models.Guide, ste
 // one named by id), action=delete removes one, action=required sets
 // whether the guide requires its quizzes to be passed.
 func (h *Quizzes) Edit(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	guide, step, err := h.editable(c, true)
+	ctx, user, slug := c.UserContext(), CurrentUser(c), c.Params("slug")
+	n, err := stepNumber(c)
 	if err != nil {
 		return err
 	}
-	back := fmt.Sprintf("/guides/%s/steps/%d/quiz/edit", guide.Slug, step.Position)
+	back := fmt.Sprintf("/guides/%s/steps/%d/quiz/edit", slug, n)
 	switch c.FormValue("action") {
 	case "save", "":
 		form := readQuizForm(c)
-		in := form.Input()
-		if errs := in.Validate(); errs.Any() {
-			return h.renderEditor(c, fiber.StatusUnprocessableEntity, guide, step, nil, form, errs)
+		_, err := h.Ops.SaveQuestion(ctx, user, slug, n, form.ID, form.Input())
+		if err == nil {
+			return redirect(c, back+"?done=saved")
 		}
-		if form.ID == 0 {
-			_, err = h.Quizzes.Add(ctx, step.ID, in)
-		} else {
-			err = h.Quizzes.Update(ctx, step.ID, form.ID, in)
+		status, fe, ok := editorRefusal(err, "prompt")
+		if !ok {
+			return err
 		}
+		guide, step, err := h.editable(c)
 		if err != nil {
 			return err
 		}
-		return redirect(c, back+"?done=saved")
+		return h.renderEditor(c, status, guide, step, nil, form, fe)
 	case "delete":
 		id, err := strconv.ParseInt(c.FormValue("id"), 10, 64)
 		if err != nil {
 			return models.ErrNotFound
 		}
-		if err := h.Quizzes.Delete(ctx, step.ID, id); err != nil {
+		if err := h.Ops.DeleteQuestion(ctx, user, slug, n, id); err != nil {
 			return err
 		}
 		return redirect(c, back+"?done=deleted")
 	case "required":
-		if err := h.Quizzes.SetRequired(ctx, guide.ID, c.FormValue("required") == "on"); err != nil {
+		if err := h.Ops.SetQuizRequired(ctx, user, slug, c.FormValue("required") == "on"); err != nil {
 			return err
 		}
 		return redirect(c, back+"?done=required")
@@ -271,16 +165,16 @@ func readQuizForm(c *fiber.Ctx) pages.QuizForm {
 // Stats shows, for every question of the guide, how many answers it got
 // and the share that were right, so authors can find confusing questions.
 func (h *Quizzes) Stats(c *fiber.Ctx) error {
-	guide, _, err := h.editable(c, false)
+	r, err := h.Ops.Editable(c.UserContext(), CurrentUser(c), c.Params("slug"))
 	if err != nil {
 		return err
 	}
-	stats, err := h.Quizzes.Stats(c.UserContext(), guide.ID)
-	if err != nil && !errors.Is(err, models.ErrNotFound) {
+	stats, err := h.Quizzes.Stats(c.UserContext(), r.ID)
+	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, pages.QuizStats(h.page(c, "Quiz statistics — "+guide.Title, false),
-		pages.QuizStatsData{Guide: guide, Stats: stats}))
+	return render(c, fiber.StatusOK, pages.QuizStats(h.page(c, "Quiz statistics — "+r.Title, false),
+		pages.QuizStatsData{Guide: r.Guide, Stats: stats}))
 }
 
 // requireUserForQuiz is requireUser for answering a quiz: a visitor (or a

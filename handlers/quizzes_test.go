@@ -195,22 +195,23 @@ func TestQuizRequiredBlocksCompletion(t *testing.T) {
 	}
 	tok := c.csrf(step3)
 	complete := url.Values{"csrf_token": {tok}, "done": {"true"}}
+	// 409, as the API answers the same refusal (it was 422 here).
 	r = c.post(step3+"/complete", complete)
-	wantStatus(t, r, http.StatusUnprocessableEntity)
+	wantStatus(t, r, http.StatusConflict)
 	if !strings.Contains(r.Body, "Pass this step") {
 		t.Errorf("plain refusal does not say why: %.300s", r.Body)
 	}
 	r = c.post(step3+"/complete", complete, "HX-Request", "true")
-	wantStatus(t, r, http.StatusUnprocessableEntity)
+	wantStatus(t, r, http.StatusConflict)
 	if r.testid(t, "complete-message").Length() != 1 || r.testid(t, "complete-button").Length() != 1 {
 		t.Errorf("htmx refusal: want the control with a message; got %.300s", r.Body)
 	}
 	// A toggle without done is refused too; undoing is always fine.
-	wantStatus(t, c.post(step3+"/complete", url.Values{"csrf_token": {tok}}), http.StatusUnprocessableEntity)
+	wantStatus(t, c.post(step3+"/complete", url.Values{"csrf_token": {tok}}), http.StatusConflict)
 	wantStatus(t, c.post(step3+"/complete", url.Values{"csrf_token": {tok}, "done": {"false"}}), http.StatusSeeOther)
 	// Failing the quiz does not help.
 	wantStatus(t, c.post(step3+"/quiz", f.answers(tok, true)), http.StatusSeeOther)
-	wantStatus(t, c.post(step3+"/complete", complete), http.StatusUnprocessableEntity)
+	wantStatus(t, c.post(step3+"/complete", complete), http.StatusConflict)
 	if n := srv.progressRows("lee@example.com"); n != 0 {
 		t.Fatalf("progress rows before passing: %d, want 0", n)
 	}

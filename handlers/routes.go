@@ -6,6 +6,7 @@ import (
 	"stepwise/handlers/api"
 	"stepwise/handlers/mail"
 	"stepwise/models"
+	"stepwise/models/imagestore"
 )
 
 // registerRoutes is the one place every route is listed, with the
@@ -32,9 +33,11 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	// the pages and the API alike, so what one uploads the other serves.
 	imageFiles := d.ImageStore
 	if imageFiles == nil {
-		imageFiles = models.NewMemStore()
+		imageFiles = imagestore.NewMem()
 	}
 	images := models.NewImages(d.DB, imageFiles)
+	// The authoring operations upload, delete and import through it.
+	d.Ops.Authoring = d.Ops.Authoring.WithImages(images)
 
 	// The JSON API (package api) authenticates with tokens, never with
 	// the session cookie, so it comes before the session middleware.
@@ -59,22 +62,23 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	app.Get("/search", search.Show)
 	app.Get("/guides/:slug", guides.Show)
 
-	steps := &Steps{Steps: d.Models.Steps, Progress: d.Models.Progress, viewer: v}
+	steps := &Steps{Steps: d.Models.Steps, Learning: d.Ops.Learning, viewer: v}
 	app.Get("/guides/:slug/steps/:n", steps.Show)
 	app.Post("/guides/:slug/steps/:n/complete", requireUser, steps.Complete)
 
 	// Checkpoint quizzes: learners answer on the step page; the guide's
 	// editors change the questions and read the statistics.
 	steps.Quizzes = d.Models.Quizzes
-	quizzes := &Quizzes{Quizzes: d.Models.Quizzes, Guides: d.Models.Guides, Steps: d.Models.Steps, viewer: v}
-	app.Post("/guides/:slug/steps/:n/quiz", requireUserForQuiz, quizzes.Answer)
+	quizzes := &Quizzes{Ops: d.Ops.Authoring, Quizzes: d.Models.Quizzes, viewer: v}
+	quizAnswers := &QuizAnswers{Learning: d.Ops.Learning, viewer: v}
+	app.Post("/guides/:slug/steps/:n/quiz", requireUserForQuiz, quizAnswers.Answer)
 	app.Get("/guides/:slug/steps/:n/quiz/edit", requireUser, quizzes.EditForm)
 	app.Post("/guides/:slug/steps/:n/quiz/edit", requireUser, quizzes.Edit)
 	app.Get("/guides/:slug/quiz-stats", requireUser, quizzes.Stats)
 
 	// Learning: private notes on steps, "My learning", "My notes" and
 	// certificates (whose pages are public: that is how they verify).
-	steps.Notes, steps.Certificates = d.Models.Notes, d.Models.Certificates
+	steps.Notes = d.Models.Notes
 	app.Post("/guides/:slug/steps/:n/note", requireUserForNote, steps.SaveNote)
 	learning := &Learning{
 		Notes: d.Models.Notes, Learning: d.Models.Learning, Certificates: d.Models.Certificates,
@@ -86,10 +90,7 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	app.Get("/certificates/:code", learning.Certificate)
 
 	devices := newDevices(d.DeviceKey, d.Sessions)
-	auth := &Auth{
-		Users: d.Models.Users, UserSessions: d.Models.Sessions, Throttle: d.Models.Throttle,
-		Audit: d.Models.Audit, Sessions: d.Sessions, Devices: devices, viewer: v,
-	}
+	auth := &Auth{Accounts: d.Ops.Accounts, Sessions: d.Sessions, Devices: devices, viewer: v}
 	app.Get("/signup", auth.SignupForm)
 	app.Post("/signup", auth.Signup)
 	app.Get("/login", auth.LoginForm)
@@ -97,9 +98,8 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	app.Post("/logout", auth.Logout)
 
 	account := &Account{
-		Users: d.Models.Users, UserSessions: d.Models.Sessions, Audit: d.Models.Audit,
-		TwoFactor: d.Models.TwoFactor, Sessions: d.Sessions, viewer: v,
-		APITokens: d.Models.APITokens, Passwords: d.Models.Passwords,
+		Accounts: d.Ops.Accounts, UserSessions: d.Models.Sessions, Audit: d.Models.Audit,
+		TwoFactor: d.Models.TwoFactor, Sessions: d.Sessions, APITokens: d.Models.APITokens, viewer: v,
 	}
 	app.Get("/account", requireUser, account.Show)
 	app.Post("/account/password", requireUser, account.ChangePassword)
@@ -112,8 +112,7 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	// and the account page's forms. Every route acts on the signed-in (or
 	// pending) user only.
 	twoFactor := &TwoFactor{
-		Users: d.Models.Users, TwoFactor: d.Models.TwoFactor, UserSessions: d.Models.Sessions,
-		Throttle: d.Models.Throttle, Audit: d.Models.Audit, Sessions: d.Sessions, Devices: devices,
+		Accounts: d.Ops.Accounts, Users: d.Models.Users, Sessions: d.Sessions, Devices: devices,
 		Account: account, viewer: v,
 	}
 	app.Get("/login/two-factor", twoFactor.LoginForm)
@@ -130,25 +129,16 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 		mailer = mail.NewMailbox(d.Logger)
 	}
 	post := postman{mailer: mailer, baseURL: d.BaseURL}
-	verification := &EmailVerification{
-		Users: d.Models.Users, Tokens: d.Models.Tokens, Throttle: d.Models.Throttle,
-		Audit: d.Models.Audit, Tx: d.DB, post: post, viewer: v,
-	}
+	verification := &EmailVerification{Accounts: d.Ops.Accounts, post: post, viewer: v}
 	auth.Verification = verification
 	app.Post("/account/email/verify", requireUser, verification.Resend)
 	app.Get("/email/verify", verification.Verify)
-	reset := &PasswordReset{
-		Users: d.Models.Users, Tokens: d.Models.Tokens, Passwords: d.Models.Passwords,
-		Throttle: d.Models.Throttle, Audit: d.Models.Audit, post: post, viewer: v,
-	}
+	reset := &PasswordReset{Accounts: d.Ops.Accounts, post: post, viewer: v}
 	app.Get("/password/forgot", reset.ForgotForm)
 	app.Post("/password/forgot", reset.Forgot)
 	app.Get("/password/reset", reset.ResetForm)
 	app.Post("/password/reset", reset.Reset)
-	change := &EmailChange{
-		Users: d.Models.Users, Tokens: d.Models.Tokens, Throttle: d.Models.Throttle,
-		Audit: d.Models.Audit, Tx: d.DB, post: post, account: account, viewer: v,
-	}
+	change := &EmailChange{Accounts: d.Ops.Accounts, post: post, account: account, viewer: v}
 	app.Post("/account/email", requireUser, change.Request)
 	app.Get("/account/email/confirm", change.Confirm)
 	if mb, ok := mailer.(*mail.Mailbox); ok {
@@ -157,7 +147,7 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	}
 
 	// Administration: every handler checks the policy itself too.
-	adminUsers := &AdminUsers{Users: d.Models.Users, Audit: d.Models.Audit, viewer: v}
+	adminUsers := &AdminUsers{Users: d.Models.Users, Admin: d.Ops.Admin, viewer: v}
 	app.Get("/admin/users", requireUser, adminUsers.Index)
 	app.Post("/admin/users/:id/role", requireUser, adminUsers.SetRole)
 	app.Post("/admin/users/:id/lock", requireUser, adminUsers.Lock)
@@ -168,7 +158,7 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 
 	// Authoring in the browser (authoring*.go): every handler asks the
 	// policy for the guide itself.
-	author := &Authoring{Guides: d.Models.Guides, Store: d.Models.Authoring, Steps: d.Models.Steps, Tags: d.Models.Tags, viewer: v}
+	author := &Authoring{Ops: d.Ops.Authoring, Store: d.Models.Authoring, Steps: d.Models.Steps, viewer: v}
 	app.Get("/author", requireUser, author.Dashboard)
 	app.Get("/author/guides/new", requireUser, author.NewGuideForm)
 	app.Post("/author/guides/new", requireUser, author.CreateGuide)
@@ -192,12 +182,12 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	app.Post("/author/guides/:slug/authors/:id/remove", requireUser, author.RemoveCoAuthor)
 
 	// Images, and guides as zip archives (guide_images.go, guide_archive.go).
-	guideImages := &GuideImages{Guides: d.Models.Guides, Images: images, Files: imageFiles, viewer: v}
+	guideImages := &GuideImages{Ops: d.Ops.Authoring, Images: images, Files: imageFiles, viewer: v}
 	app.Get("/images/:file", guideImages.Serve)
 	app.Get("/author/guides/:slug/images", requireUser, guideImages.Index)
 	app.Post("/author/guides/:slug/images", requireUser, guideImages.Upload)
 	app.Post("/author/guides/:slug/images/:id/delete", requireUser, guideImages.Delete)
-	archives := &GuideArchives{Guides: d.Models.Guides, Archives: images, viewer: v}
+	archives := &GuideArchives{Ops: d.Ops.Authoring, viewer: v}
 	app.Get("/author/guides/:slug/export.zip", requireUser, archives.Export)
 	app.Get("/author/import", requireUser, archives.ImportForm)
 	app.Post("/author/import", requireUser, archives.Import)
@@ -206,19 +196,19 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	// deliveries and test events; the admin's site settings (admin_settings.go),
 	// which include whether webhooks may reach private networks. Deliveries
 	// are sent by handlers/webhook's worker, never in a request.
-	webhooks := &Webhooks{Store: d.Models.Webhooks, Audit: d.Models.Audit, viewer: v}
+	webhooks := &Webhooks{Store: d.Models.Webhooks, Admin: d.Ops.Admin, viewer: v}
 	app.Get("/account/webhooks", requireUser, webhooks.Index)
 	app.Post("/account/webhooks", requireUser, webhooks.Create)
 	app.Get("/account/webhooks/:id", requireUser, webhooks.Show)
 	app.Post("/account/webhooks/:id/test", requireUser, webhooks.SendTest)
 	app.Post("/account/webhooks/:id/delete", requireUser, webhooks.Delete)
-	adminSettings := &AdminSettings{Settings: d.Models.Settings, Audit: d.Models.Audit, viewer: v}
+	adminSettings := &AdminSettings{Settings: d.Models.Settings, Admin: d.Ops.Admin, viewer: v}
 	app.Get("/admin/settings", requireUser, adminSettings.Show)
 	app.Post("/admin/settings", requireUser, adminSettings.Save)
 
 	// Personal access tokens for the JSON API (account_tokens.go), and the
 	// API's reference, rendered from its OpenAPI document (api_docs.go).
-	tokens := &AccountTokens{Tokens: d.Models.APITokens, Audit: d.Models.Audit, viewer: v}
+	tokens := &AccountTokens{Accounts: d.Ops.Accounts, Tokens: d.Models.APITokens, viewer: v}
 	app.Get("/account/tokens", requireUser, tokens.Index)
 	app.Post("/account/tokens", requireUser, tokens.Create)
 	app.Post("/account/tokens/:id/revoke", requireUser, tokens.Revoke)

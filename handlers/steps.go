@@ -7,19 +7,19 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise/models"
+	"stepwise/models/learning"
 	"stepwise/views/pages"
 )
 
-// Steps serves step pages and progress on them.
+// Steps serves step pages and what a learner does on them.
 type Steps struct {
-	Steps    stepStore
-	Progress progressStore
-	// Notes holds the learner's private notes; Certificates issues a
-	// certificate when the last step is completed.
-	Notes        noteStore
-	Certificates certificateIssuer
-	// Quizzes shows the step's quiz and says whether it lets the step be
-	// completed (quizzes.go).
+	Steps stepStore
+	// Learning completes steps and keeps notes: the operations the API
+	// shares (models/learning).
+	Learning *learning.Service
+	// Notes reads the learner's note on the step page.
+	Notes noteStore
+	// Quizzes shows the step's quiz (quizzes.go).
 	Quizzes stepQuizzes
 	viewer
 }
@@ -38,14 +38,12 @@ func stepAt(c *fiber.Ctx, steps stepPager) (models.Guide, models.Step, error) {
 	return steps.Page(c.UserContext(), c.Params("slug"), n)
 }
 
-// stepToTrack is stepAt for actions a learner takes on the step (complete
-// it, answer its quiz, keep a note), which the policy must allow.
-func stepToTrack(c *fiber.Ctx, steps stepPager) (models.Guide, models.Step, error) {
-	guide, step, err := stepAt(c, steps)
-	if err != nil {
-		return guide, step, err
-	}
-	return guide, step, allow(c, models.TrackProgress, guide)
+// stepRef is the step :slug and :n name, for learning's operations,
+// which find it and decide who may act on it (a :n that is not a
+// positive number is not found there).
+func stepRef(c *fiber.Ctx) learning.StepRef {
+	n, _ := strconv.Atoi(c.Params("n"))
+	return learning.StepRef{Guide: c.Params("slug"), Step: n}
 }
 
 // stepNumber parses the 1-based :n parameter; anything else is a 404.

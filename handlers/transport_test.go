@@ -20,6 +20,7 @@ import (
 	"stepwise/handlers"
 	"stepwise/handlers/tlstest"
 	"stepwise/models"
+	"stepwise/models/passhash"
 )
 
 const (
@@ -44,7 +45,7 @@ func newTransportServer(t *testing.T, tlsCfg *tls.Config, proxies ...string) *se
 		t.Fatal(err)
 	}
 	// Passwords are hashed cheaply here; models tests the real cost.
-	models.UseCheapPasswordHashingInTests()
+	passhash.UseCheapHashingInTests()
 	d := dbtest.New(t)
 	m := models.New(d)
 	if _, err := m.Guides.LoadBuiltinGuides(context.Background(), stepwise.BuiltinGuides()); err != nil {

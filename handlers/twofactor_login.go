@@ -3,14 +3,13 @@ package handlers
 import (
 	"context"
 	"errors"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise/models"
+	"stepwise/models/accounts"
 	"stepwise/views"
 	"stepwise/views/pages"
 )
@@ -79,12 +78,13 @@ func (h *TwoFactor) LoginForm(c *fiber.Ctx) error {
 		pages.TwoFactorLoginForm{Next: next}))
 }
 
-// Login checks the second factor and signs the pending user in: to ?next
-// (local paths only), or, after a recovery code, to a page saying how
-// many codes are left.
+// Login checks the second factor (accounts.CompleteSignIn) and signs the
+// pending user in: to ?next (local paths only), or, after a recovery
+// code, to a page saying how many codes are left. A refusal shows the
+// form again.
 func (h *TwoFactor) Login(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	f := pages.TwoFactorLoginForm{Next: SafeNext(c.FormValue("next")), Errors: models.FieldErrors{}}
+	f := pages.TwoFactorLoginForm{Next: SafeNext(c.FormValue("next"))}
 	if CurrentUser(c) != nil {
 		return redirect(c, orHome(f.Next))
 	}
@@ -95,41 +95,27 @@ func (h *TwoFactor) Login(c *fiber.Ctx) error {
 	if !ok {
 		return redirect(c, "/login"+views.NextQuery(f.Next))
 	}
-	code := c.FormValue("code")
-	if strings.TrimSpace(code) == "" {
-		f.Errors.Add("code", codeMissing)
-		return h.renderLogin(c, fiber.StatusUnprocessableEntity, f)
+	out, err := h.Accounts.CompleteSignIn(ctx, origin(c), accounts.SecondStep{
+		UserID: user.ID, Code: c.FormValue("code"), Device: h.Devices.recognise(c, user.Email),
+	})
+	if status, r, ok := formRefusal(c, err); ok {
+		f.Errors, f.Failed = r.Fields, formMessage(r)
+		return h.renderLogin(c, status, f)
 	}
-
-	factor, wait, err := h.secondFactor(c, user, code, 0)
-	switch {
-	case err != nil:
-		return err
-	case wait > 0:
-		f.Failed = tooManyAttempts(wait)
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(wait.Seconds())+1))
-		return h.renderLogin(c, fiber.StatusTooManyRequests, f)
-	case factor == models.FactorNone:
-		f.Errors.Add("code", codeWrong)
-		return h.renderLogin(c, fiber.StatusUnprocessableEntity, f)
-	}
-
-	if err := startSession(c, h.Sessions, h.UserSessions, h.Audit, user, models.EventLoginSuccess); err != nil {
-		return err
-	}
-	h.Devices.remember(c, user.Email)
-	h.Sessions.Remove(ctx, sessionPendingAt)
-	if factor != models.FactorRecoveryCode {
-		return redirect(c, orHome(f.Next))
-	}
-	left, err := h.TwoFactor.RecoveryCodesLeft(ctx, user.ID)
 	if err != nil {
 		return err
 	}
+	if err := signedIn(c, h.Sessions, h.Devices, out.User, out.SessionID); err != nil {
+		return err
+	}
+	h.Sessions.Remove(ctx, sessionPendingAt)
+	if out.Factor != models.FactorRecoveryCode {
+		return redirect(c, orHome(f.Next))
+	}
 	// The header of this page shows the user signed in.
-	c.Locals(userKey{}, &user)
+	c.Locals(userKey{}, &out.User)
 	return render(c, fiber.StatusOK, pages.RecoveryCodeUsed(h.page(c, "Signed in with a recovery code", true),
-		pages.RecoveryCodeUsedData{Left: left, Next: orHome(f.Next)}))
+		pages.RecoveryCodeUsedData{Left: out.RecoveryCodesLeft, Next: orHome(f.Next)}))
 }
 
 func (h *TwoFactor) renderLogin(c *fiber.Ctx, status int, f pages.TwoFactorLoginForm) error {

@@ -3,7 +3,6 @@ package handlers
 import (
 	"bytes"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"image/png"
 	"strconv"
@@ -13,6 +12,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise/models"
+	"stepwise/models/accounts"
+	"stepwise/models/totp"
 	"stepwise/views/pages"
 )
 
@@ -38,7 +39,7 @@ func (h *TwoFactor) SetupForm(c *fiber.Ctx) error {
 	secret := h.setupSecret(c, u.ID)
 	if secret == "" {
 		var err error
-		if secret, err = models.NewTOTPSecret(); err != nil {
+		if secret, err = totp.NewSecret(); err != nil {
 			return err
 		}
 		h.Sessions.Put(c.UserContext(), sessionTOTPSetup, strconv.FormatInt(u.ID, 10)+":"+secret)
@@ -47,42 +48,21 @@ func (h *TwoFactor) SetupForm(c *fiber.Ctx) error {
 }
 
 // Setup confirms the secret with a code from the app, turns two-factor on
-// and shows the recovery codes, once. A wrong code shows the same secret
-// again with a message.
+// (accounts.EnableTwoFactor) and shows the recovery codes, once. A wrong
+// code shows the same secret again with a message.
 func (h *TwoFactor) Setup(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	u := CurrentUser(c)
-	if err := allow(c, models.ManageAccount, u); err != nil {
-		return err
-	}
-	if u.TwoFactor() {
-		return redirect(c, "/account")
-	}
 	secret := h.setupSecret(c, u.ID)
 	if secret == "" { // the session ended or was renewed meanwhile
 		return redirect(c, "/account/two-factor/setup")
 	}
-	code := c.FormValue("code")
-	errs := models.FieldErrors{}
-	var step int64
-	switch {
-	case strings.TrimSpace(code) == "":
-		errs.Add("code", "Enter the 6-digit code your app shows.")
-	case !models.IsTOTPCode(code):
-		errs.Add("code", "Enter the 6 digits your app shows, without letters.")
-	default:
-		var ok bool
-		if step, ok = h.TwoFactor.CheckNewSecret(secret, code); !ok {
-			errs.Add("code", "That code does not match. Enter the newest code your app shows, and check that your phone’s clock is right.")
-		}
-	}
-	if errs.Any() {
-		return h.renderSetup(c, fiber.StatusUnprocessableEntity, u, secret, errs)
-	}
-
-	codes, err := h.TwoFactor.Enable(ctx, u.ID, secret, step)
-	if errors.Is(err, models.ErrConflict) { // turned on meanwhile, in another tab
+	codes, err := h.Accounts.EnableTwoFactor(ctx, origin(c), u, accounts.TwoFactorSetup{Secret: secret, Code: c.FormValue("code")})
+	if r, ok := models.AsRefusal(err); ok && r.Code == "two_factor_on" { // on already, or turned on in another tab
 		return redirect(c, "/account")
+	}
+	if status, r, ok := formRefusal(c, err); ok && r.Kind == models.RefusedInvalid {
+		return h.renderSetup(c, status, u, secret, r.Fields)
 	}
 	if err != nil {
 		return err
@@ -90,9 +70,6 @@ func (h *TwoFactor) Setup(c *fiber.Ctx) error {
 	h.Sessions.Remove(ctx, sessionTOTPSetup)
 	// A privilege change: the session gets a new token.
 	if err := h.Sessions.RenewToken(ctx); err != nil {
-		return err
-	}
-	if err := record(c, h.Audit, models.EventTwoFactorOn, u.ID, u.ID, ""); err != nil {
 		return err
 	}
 	return render(c, fiber.StatusOK, pages.RecoveryCodes(h.page(c, "Save your recovery codes", true),
@@ -109,7 +86,7 @@ func (h *TwoFactor) setupSecret(c *fiber.Ctx, userID int64) string {
 }
 
 func (h *TwoFactor) renderSetup(c *fiber.Ctx, status int, u *models.User, secret string, errs models.FieldErrors) error {
-	key, err := models.TOTPKey(secret, u.Email)
+	key, err := totp.Key(secret, u.Email)
 	if err != nil {
 		return err
 	}

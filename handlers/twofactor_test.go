@@ -279,7 +279,7 @@ func TestTwoFactorLoginNeedsTheCode(t *testing.T) {
 	// A wrong code, and the code that confirmed the set-up, are refused.
 	for _, bad := range []string{wrongCode(t, secret), enrolCode, "not a code"} {
 		r = c.loginCode(bad, "/account")
-		wantStatus(t, r, http.StatusUnprocessableEntity)
+		wantStatus(t, r, http.StatusUnauthorized)
 		if r.testid(t, "code-error").Length() != 1 {
 			t.Errorf("code %q: no error on the code field", bad)
 		}
@@ -309,7 +309,7 @@ func TestTwoFactorLoginNeedsTheCode(t *testing.T) {
 	c.logOut()
 	c.passwordStep(email, "")
 	r = c.loginCode(next, "")
-	wantStatus(t, r, http.StatusUnprocessableEntity)
+	wantStatus(t, r, http.StatusUnauthorized)
 	if c.isSignedIn() {
 		t.Errorf("a used code signed in again")
 	}
@@ -344,7 +344,7 @@ func TestTwoFactorRecoveryCodeWorksOnce(t *testing.T) {
 
 	c.logOut()
 	c.passwordStep(email, "")
-	wantStatus(t, c.loginCode(codes[3], ""), http.StatusUnprocessableEntity)
+	wantStatus(t, c.loginCode(codes[3], ""), http.StatusUnauthorized)
 	if c.isSignedIn() {
 		t.Errorf("a used recovery code signed in again")
 	}
@@ -365,7 +365,7 @@ func TestTwoFactorWrongCodesAreThrottled(t *testing.T) {
 		if r = c.loginCode(bad, ""); r.StatusCode == http.StatusTooManyRequests {
 			break
 		}
-		wantStatus(t, r, http.StatusUnprocessableEntity)
+		wantStatus(t, r, http.StatusUnauthorized)
 	}
 	wantStatus(t, r, http.StatusTooManyRequests)
 	if r.Header.Get("Retry-After") == "" {
@@ -528,7 +528,7 @@ func TestTwoFactorRegenerateRecoveryCodes(t *testing.T) {
 
 	c.logOut()
 	c.passwordStep(email, "")
-	wantStatus(t, c.loginCode(old[1], ""), http.StatusUnprocessableEntity)
+	wantStatus(t, c.loginCode(old[1], ""), http.StatusUnauthorized)
 	wantStatus(t, c.loginCode(fresh.Eq(1).Text(), ""), http.StatusOK)
 }
 

@@ -2,22 +2,23 @@ package handlers
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
+	"stepwise/handlers/refusal"
 	"stepwise/models"
+	"stepwise/models/admin"
 	"stepwise/views/pages"
 )
 
-// webhookStore is what the webhook pages need from the models.
+// webhookStore is what the webhook pages read from the models, and the
+// test event they queue; creating and deleting are admin.Service's
+// operations, shared with the API.
 type webhookStore interface {
 	ForUser(ctx context.Context, userID int64) ([]models.Webhook, error)
 	ByID(ctx context.Context, userID, id int64) (models.Webhook, error)
-	Create(ctx context.Context, userID int64, in models.NewWebhook) (models.Webhook, string, error)
-	Delete(ctx context.Context, userID, id int64) error
 	SendTest(ctx context.Context, hook models.Webhook) (models.WebhookDelivery, error)
 	Deliveries(ctx context.Context, webhookID, before int64, limit int) ([]models.WebhookDelivery, bool, error)
 }
@@ -30,7 +31,7 @@ const deliveriesPerPage = 25
 // deleting. A user sees and changes their own subscriptions only.
 type Webhooks struct {
 	Store webhookStore
-	Audit auditLog
+	Admin *admin.Service
 	viewer
 }
 
@@ -67,30 +68,19 @@ func (h *Webhooks) index(c *fiber.Ctx, status int, form pages.WebhookForm, notic
 
 // Create adds a webhook and shows its signing secret, once.
 func (h *Webhooks) Create(c *fiber.Ctx) error {
-	u := CurrentUser(c)
-	if err := allow(c, models.ManageWebhooks, nil); err != nil {
-		return err
-	}
 	in := models.NewWebhook{URL: c.FormValue("url")}
 	for _, v := range c.Request().PostArgs().PeekMulti("events") {
 		in.Events = append(in.Events, string(v))
 	}
-	form := pages.WebhookForm{URL: in.URL, Events: in.Events, Errors: in.Validate(u)}
-	if form.Errors.Any() {
-		return h.index(c, fiber.StatusUnprocessableEntity, form, "")
-	}
-	hook, secret, err := h.Store.Create(c.UserContext(), u.ID, in)
-	if errors.Is(err, models.ErrTooManyWebhooks) {
-		form.Errors.Add("url", fmt.Sprintf("You have %d webhooks already; delete one first.", models.WebhooksPerUser))
-		return h.index(c, fiber.StatusUnprocessableEntity, form, "")
+	created, err := h.Admin.CreateWebhook(c.UserContext(), CurrentUser(c), origin(c), in)
+	if r, ok := models.AsRefusal(err); ok && r.Kind == models.RefusedInvalid {
+		form := pages.WebhookForm{URL: in.URL, Events: in.Events, Errors: r.Fields}
+		return h.index(c, refusal.Status(r.Kind), form, "")
 	}
 	if err != nil {
 		return err
 	}
-	if err := record(c, h.Audit, models.EventWebhookCreated, u.ID, u.ID, hook.AuditDetail()+" for "+hook.EventList); err != nil {
-		return err
-	}
-	err = h.show(c, fiber.StatusCreated, hook, secret, "", "")
+	err = h.show(c, fiber.StatusCreated, created.Webhook, created.Secret, "", "")
 	// The page holds the secret: no cache may keep it (set after render,
 	// which sets its own Cache-Control).
 	c.Set(fiber.HeaderCacheControl, "no-store")
@@ -103,9 +93,9 @@ func (h *Webhooks) webhook(c *fiber.Ctx) (models.Webhook, error) {
 	if err := allow(c, models.ManageWebhooks, nil); err != nil {
 		return models.Webhook{}, err
 	}
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return models.Webhook{}, models.ErrNotFound
+	id, err := paramID(c)
+	if err != nil {
+		return models.Webhook{}, err
 	}
 	hook, err := h.Store.ByID(c.UserContext(), CurrentUser(c).ID, id)
 	if err != nil {
@@ -156,18 +146,18 @@ func (h *Webhooks) SendTest(c *fiber.Ctx) error {
 // Delete removes the webhook and its deliveries once the user ticked the
 // confirmation.
 func (h *Webhooks) Delete(c *fiber.Ctx) error {
-	hook, err := h.webhook(c)
+	if c.FormValue("confirm") != "yes" {
+		hook, err := h.webhook(c)
+		if err != nil {
+			return err
+		}
+		return h.show(c, fiber.StatusUnprocessableEntity, hook, "", "", "Tick the box to confirm that deliveries should stop.")
+	}
+	id, err := paramID(c)
 	if err != nil {
 		return err
 	}
-	if c.FormValue("confirm") != "yes" {
-		return h.show(c, fiber.StatusUnprocessableEntity, hook, "", "", "Tick the box to confirm that deliveries should stop.")
-	}
-	u := CurrentUser(c)
-	if err := h.Store.Delete(c.UserContext(), u.ID, hook.ID); err != nil {
-		return err
-	}
-	if err := record(c, h.Audit, models.EventWebhookDeleted, u.ID, u.ID, hook.AuditDetail()); err != nil {
+	if _, err := h.Admin.DeleteWebhook(c.UserContext(), CurrentUser(c), origin(c), admin.WebhookDeletion{ID: id}); err != nil {
 		return err
 	}
 	return redirect(c, "/account/webhooks?done=deleted")

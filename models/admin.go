@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"stepwise/models/passhash"
 )
 
 // escapeLike escapes LIKE's wildcards so a search for "50%" means it.
@@ -35,6 +37,9 @@ func (u *Users) List(ctx context.Context, q string, page, size int) ([]User, Pag
 }
 
 // SetRole changes a user's role; demoting the last admin is ErrLastAdmin.
+// With SetLocked it is the one way to change an account's role or lock:
+// the admin page and the API both go through admin.Service.ChangeUser,
+// which calls them in its transaction and records the change.
 func (u *Users) SetRole(ctx context.Context, id int64, role string) error {
 	if !ValidRole(role) {
 		return fmt.Errorf("set role: unknown role %q", role)
@@ -69,7 +74,8 @@ func (u *Users) SetLocked(ctx context.Context, id int64, locked bool) error {
 }
 
 // ForcePasswordReset makes the user choose a new password (through the
-// reset link) before signing in again, and ends every session.
+// reset link) before signing in again, and ends every session
+// (admin.Service.ForcePasswordReset records it).
 func (u *Users) ForcePasswordReset(ctx context.Context, id int64) error {
 	return u.db.WithTx(ctx, func(ctx context.Context) error {
 		if err := u.update(ctx, `UPDATE users SET must_reset_password = TRUE, updated_at = ? WHERE id = ?`, now(), id); err != nil {
@@ -98,7 +104,7 @@ func (u *Users) update(ctx context.Context, query string, args ...any) error {
 func (u *Users) CreateAdmin(ctx context.Context, email, name, password string) (created bool, err error) {
 	// Hashed before the transaction, which holds the database's writer:
 	// waiting for a hashing slot there would stall every other write.
-	hash, err := HashPassword(ctx, password)
+	hash, err := passhash.Hash(ctx, password)
 	if err != nil {
 		return false, err
 	}

@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// GuideRecord is a guide with everything the API shows about it, read in
-// one query: its fields, Markdown intro, version, tags, step count, owner's
-// name and whether a given user co-authors it.
+// GuideRecord is a guide with everything the editor and the API show
+// about it, read in one query: its fields, Markdown intro, version, tags,
+// step count, owner's name and whether a given user co-authors it.
 type GuideRecord struct {
 	Guide
 	IntroMD    string    `db:"intro_md"`
@@ -35,24 +35,22 @@ func (r GuideRecord) Tags() []string {
 // Editable is the record as the policy's EditGuide sees it.
 func (r GuideRecord) Editable() Editable { return Editable{Guide: r.Guide, CoAuthor: r.CoAuthor} }
 
-// GuideFilter narrows a guide list. Drafts lists unpublished guides the
-// viewer may edit instead of published ones.
-type GuideFilter struct {
-	Tag        string
-	Difficulty string
-	AuthorID   int64
-	// Q keeps guides whose title, summary or a step contains its words.
-	Q      string
-	Drafts bool
+// AuthorGuide is the record as the editor's pages show it.
+func (r GuideRecord) AuthorGuide() AuthorGuide {
+	return AuthorGuide{Guide: r.Guide, IntroMD: r.IntroMD, Version: r.Version}
 }
 
-const guideRecordSelect = `
-	SELECT g.id, g.slug, g.title, g.summary, g.difficulty, g.minutes, g.intro_md, g.intro_html,
-	       g.published_at, g.author_id, g.version, g.created_at, g.updated_at,
-	       COALESCE(u.display_name, '') AS author_name,
-	       (SELECT count(*) FROM steps s WHERE s.guide_id = g.id) AS step_count,
-	       COALESCE((SELECT group_concat(t.tag, char(31) ORDER BY t.tag) FROM guide_tags t WHERE t.guide_id = g.id), '') AS tags,
-	       EXISTS (SELECT 1 FROM guide_authors a WHERE a.guide_id = g.id AND a.user_id = ?) AS co_author
+// guideRecordColumns are a GuideRecord's columns; the first placeholder
+// is the viewer whose co-authorship co_author says.
+const guideRecordColumns = `
+	g.id, g.slug, g.title, g.summary, g.difficulty, g.minutes, g.intro_md, g.intro_html,
+	g.published_at, g.author_id, g.version, g.created_at, g.updated_at,
+	COALESCE(u.display_name, '') AS author_name,
+	(SELECT count(*) FROM steps s WHERE s.guide_id = g.id) AS step_count,
+	COALESCE((SELECT group_concat(t.tag, char(31) ORDER BY t.tag) FROM guide_tags t WHERE t.guide_id = g.id), '') AS tags,
+	EXISTS (SELECT 1 FROM guide_authors a WHERE a.guide_id = g.id AND a.user_id = ?) AS co_author`
+
+const guideRecordSelect = `SELECT ` + guideRecordColumns + `
 	FROM guides g LEFT JOIN users u ON u.id = g.author_id`
 
 // Record returns the guide with slug as viewer (0 for nobody) sees it;
@@ -67,57 +65,4 @@ func (g *Guides) Record(ctx context.Context, slug string, viewer int64) (GuideRe
 		return r, fmt.Errorf("guide record: %w", err)
 	}
 	return r, nil
-}
-
-// Records lists up to limit guides with ids above after, in id order
-// (stable under inserts, so a cursor never skips or repeats one), in one
-// query. Without f.Drafts it lists published guides; with it, the drafts
-// viewer may edit (every draft for an admin).
-func (g *Guides) Records(ctx context.Context, viewer *User, f GuideFilter, after int64, limit int) ([]GuideRecord, error) {
-	var uid int64
-	if viewer != nil {
-		uid = viewer.ID
-	}
-	query := guideRecordSelect + ` WHERE g.id > ?`
-	args := []any{uid, after}
-	switch {
-	case !f.Drafts:
-		query += ` AND g.published_at IS NOT NULL`
-	case viewer.IsAdmin():
-		query += ` AND g.published_at IS NULL`
-	default:
-		query += ` AND g.published_at IS NULL AND (g.author_id = ? OR g.id IN (SELECT guide_id FROM guide_authors WHERE user_id = ?))`
-		args = append(args, uid, uid)
-	}
-	if f.Difficulty != "" {
-		query += ` AND g.difficulty = ?`
-		args = append(args, f.Difficulty)
-	}
-	if f.Tag != "" {
-		query += ` AND g.id IN (SELECT guide_id FROM guide_tags WHERE tag = ?)`
-		args = append(args, f.Tag)
-	}
-	if f.AuthorID != 0 {
-		query += ` AND g.author_id = ?`
-		args = append(args, f.AuthorID)
-	}
-	if f.Q != "" {
-		match := MatchQuery(f.Q)
-		if match == "" {
-			return nil, nil // nothing searchable: nothing matches
-		}
-		// Guides are indexed under -id, steps under their id.
-		query += ` AND g.id IN (
-			SELECT -rowid FROM search_index WHERE search_index MATCH ? AND rowid < 0
-			UNION SELECT st.guide_id FROM steps st WHERE st.id IN (
-				SELECT rowid FROM search_index WHERE search_index MATCH ? AND rowid > 0))`
-		args = append(args, match, match)
-	}
-	query += ` ORDER BY g.id LIMIT ?`
-	args = append(args, limit)
-	var list []GuideRecord
-	if err := g.db.Select(ctx, &list, query, args...); err != nil {
-		return nil, fmt.Errorf("guide records: %w", err)
-	}
-	return list, nil
 }

@@ -2,9 +2,7 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 )
 
 // NoteRecord is a note as the API lists it: the entry "My notes" shows,
@@ -29,52 +27,4 @@ func (n *Notes) After(ctx context.Context, userID, afterStep int64, limit int) (
 		return nil, fmt.Errorf("notes after: %w", err)
 	}
 	return list, nil
-}
-
-// Replace stores body (non-blank, passed through NormalizeNote) as
-// userID's note on step, in one transaction with check, which sees the
-// note as it is (nil when there is none) and may refuse the change: so a
-// conditional write cannot overwrite a note saved between the check and
-// the write. It returns the note as stored and whether it is new.
-func (n *Notes) Replace(ctx context.Context, userID int64, step Step, body string, check func(current *Note) error) (Note, bool, error) {
-	if strings.TrimSpace(body) == "" {
-		return Note{}, false, errors.New("replace note: blank body")
-	}
-	var saved Note
-	created := false
-	err := n.db.WithTx(ctx, func(ctx context.Context) error {
-		current, err := n.Get(ctx, userID, step.ID)
-		switch {
-		case errors.Is(err, ErrNotFound):
-			created = true
-			err = check(nil)
-		case err == nil:
-			err = check(&current)
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := n.Save(ctx, userID, step, body); err != nil {
-			return err
-		}
-		saved, err = n.Get(ctx, userID, step.ID)
-		return err
-	})
-	return saved, created, err
-}
-
-// Remove deletes userID's note on step in one transaction with check,
-// which sees the note and may refuse; no note is ErrNotFound.
-func (n *Notes) Remove(ctx context.Context, userID int64, step Step, check func(current Note) error) error {
-	return n.db.WithTx(ctx, func(ctx context.Context) error {
-		current, err := n.Get(ctx, userID, step.ID)
-		if err != nil {
-			return err
-		}
-		if err := check(current); err != nil {
-			return err
-		}
-		_, err = n.Save(ctx, userID, step, "")
-		return err
-	})
 }

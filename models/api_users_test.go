@@ -2,7 +2,6 @@ package models_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	"stepwise/models"
@@ -28,51 +27,6 @@ func TestUsersAfter(t *testing.T) {
 	}
 	if got, _ = m.Users.UsersAfter(ctx, "a_a", 0, 10); len(got) != 0 {
 		t.Fatalf("_ matched as a wildcard: %v", got)
-	}
-}
-
-func TestUsersChange(t *testing.T) {
-	m := newModels(t)
-	ctx := context.Background()
-	admin := newUser(t, m, "admin@example.com")
-	if err := m.Users.SetRole(ctx, admin.ID, models.RoleAdmin); err != nil {
-		t.Fatal(err)
-	}
-	u := newUser(t, m, "user@example.com")
-	ok := func(models.User) error { return nil }
-	author, locked := models.RoleAuthor, true
-
-	before, after, err := m.Users.Change(ctx, u.ID, models.UserChange{Role: &author, Locked: &locked}, ok)
-	if err != nil || before.Role != models.RoleLearner || before.Locked() || after.Role != models.RoleAuthor || !after.Locked() {
-		t.Fatalf("change: before %+v after %+v, %v", before, after, err)
-	}
-
-	refuse := errors.New("refused")
-	learner := models.RoleLearner
-	if _, _, err := m.Users.Change(ctx, u.ID, models.UserChange{Role: &learner}, func(models.User) error { return refuse }); !errors.Is(err, refuse) {
-		t.Fatalf("refused change: %v", err)
-	}
-	if got, _ := m.Users.ByID(ctx, u.ID); got.Role != models.RoleAuthor {
-		t.Fatalf("a refused change wrote role %q", got.Role)
-	}
-
-	// Demoting or locking the only admin is refused, and nothing of the
-	// change is kept.
-	if _, _, err := m.Users.Change(ctx, admin.ID, models.UserChange{Role: &learner}, ok); !errors.Is(err, models.ErrLastAdmin) {
-		t.Fatalf("demoting the last admin: %v", err)
-	}
-	unlock := false
-	if _, _, err := m.Users.Change(ctx, u.ID, models.UserChange{Locked: &unlock, Role: &learner}, ok); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := m.Users.Change(ctx, admin.ID, models.UserChange{Locked: &locked}, ok); !errors.Is(err, models.ErrLastAdmin) {
-		t.Fatalf("locking the last admin: %v", err)
-	}
-	if got, _ := m.Users.ByID(ctx, admin.ID); got.Role != models.RoleAdmin || got.Locked() {
-		t.Fatalf("last admin changed: %+v", got)
-	}
-	if _, _, err := m.Users.Change(ctx, 9999, models.UserChange{Role: &learner}, ok); !errors.Is(err, models.ErrNotFound) {
-		t.Fatalf("no such user: %v", err)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"stepwise/db"
+	"stepwise/models/markdown"
 )
 
 // ErrStale: a save started from a version that is no longer the current
@@ -170,57 +171,23 @@ func (a *Authoring) Dashboard(ctx context.Context, u *User) ([]DashboardGuide, e
 	return list, nil
 }
 
-// CreateGuide stores a new draft guide owned by authorID; a taken slug is
-// ErrConflict.
+// CreateGuide stores a new draft guide owned by authorID from f (valid);
+// a taken slug is ErrConflict.
 func (a *Authoring) CreateGuide(ctx context.Context, authorID int64, f GuideForm) (int64, error) {
-	intro, err := RenderMarkdown(f.Intro)
+	intro, err := markdown.Render(f.Intro)
 	if err != nil {
 		return 0, err
 	}
-	var id int64
-	err = a.db.WithTx(ctx, func(ctx context.Context) error {
-		t := now()
-		err := a.db.GetWrite(ctx, &id, `
-			INSERT INTO guides (slug, title, summary, difficulty, minutes, intro_md, intro_html, author_id, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			f.Slug, f.Title, f.Summary, f.Difficulty, f.MinutesValue(), f.Intro, intro, authorID, t, t)
-		if db.IsUniqueViolation(err) {
-			return ErrConflict
-		}
-		if err != nil {
-			return err
-		}
-		// A new guide takes the address over from an old slug's redirect.
-		_, err = a.db.Exec(ctx, `DELETE FROM guide_slugs WHERE old_slug = ?`, f.Slug)
-		return err
-	})
-	if err != nil && !errors.Is(err, ErrConflict) {
-		return 0, fmt.Errorf("create guide: %w", err)
-	}
-	return id, err
+	return insertGuide(ctx, a.db, NewGuide{Slug: f.Slug, Title: f.Title, Summary: f.Summary, Difficulty: f.Difficulty,
+		Minutes: f.MinutesValue(), IntroMD: f.Intro, IntroHTML: intro, AuthorID: &authorID})
 }
 
-// Guide returns the guide with id as its editor sees it.
-func (a *Authoring) Guide(ctx context.Context, id int64) (AuthorGuide, error) {
-	var g AuthorGuide
-	err := a.db.Get(ctx, &g, `
-		SELECT id, slug, title, summary, difficulty, minutes, intro_md, published_at, author_id, version
-		FROM guides WHERE id = ?`, id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return g, ErrNotFound
-	}
-	if err != nil {
-		return g, fmt.Errorf("guide for author: %w", err)
-	}
-	return g, nil
-}
-
-// UpdateGuide saves g's settings from f if g is still at version; the
-// slug may change only while g is a draft, and the old one then
-// redirects. ErrStale when someone saved in between, ErrConflict when the
-// slug is taken.
+// UpdateGuide saves g's settings from f (valid) if g is still at
+// version; a changed slug leaves the old one redirecting. ErrStale when
+// someone saved in between, ErrConflict when the slug is taken. Whether
+// the slug may change is the operation's rule (models/authoring).
 func (a *Authoring) UpdateGuide(ctx context.Context, g AuthorGuide, version int, f GuideForm) error {
-	intro, err := RenderMarkdown(f.Intro)
+	intro, err := markdown.Render(f.Intro)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"stepwise/models/markdown"
 )
 
 // EditStep is a step as the editor sees it: its Markdown and version.
@@ -70,7 +72,7 @@ func (a *Authoring) AutosaveStep(ctx context.Context, stepID int64, version int,
 }
 
 func (a *Authoring) saveStep(ctx context.Context, stepID int64, version int, f StepForm, userID int64, published, autosave bool) (int, error) {
-	html, err := RenderMarkdown(f.Body)
+	html, err := markdown.Render(f.Body)
 	if err != nil {
 		return 0, err
 	}
@@ -140,46 +142,10 @@ func (a *Authoring) DeleteStep(ctx context.Context, guideID int64, n int) error 
 	return err
 }
 
-// MoveStep swaps step n with its neighbour (up: n-1, down: n+1) and
-// returns the step's new position; at either end it stays put.
-func (a *Authoring) MoveStep(ctx context.Context, guideID int64, n int, up bool) (int, error) {
-	to := n + 1
-	if up {
-		to = n - 1
-	}
-	if to < 1 {
-		return n, nil
-	}
-	moved := n
-	err := a.db.WithTx(ctx, func(ctx context.Context) error {
-		var count int
-		if err := a.db.GetWrite(ctx, &count, `SELECT count(*) FROM steps WHERE guide_id = ?`, guideID); err != nil {
-			return err
-		}
-		if n > count {
-			return ErrNotFound
-		}
-		if to > count {
-			return nil
-		}
-		for _, q := range []struct{ from, to int }{{n, 0}, {to, n}, {0, to}} {
-			if _, err := a.db.Exec(ctx, `UPDATE steps SET position = ? WHERE guide_id = ? AND position = ?`,
-				q.to, guideID, q.from); err != nil {
-				return err
-			}
-		}
-		moved = to
-		return nil
-	})
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return 0, fmt.Errorf("move step: %w", err)
-	}
-	return moved, err
-}
-
-// MoveStepTo moves step n to position to (clamped to 1..count), shifting
-// the steps between, and returns its new position.
-func (a *Authoring) MoveStepTo(ctx context.Context, guideID int64, n, to int) (int, error) {
+// MoveStep moves step n to position to (clamped to 1..count), shifting
+// the steps between, and returns its new position: moving up or down one
+// is to n-1 or n+1, which stays put at either end.
+func (a *Authoring) MoveStep(ctx context.Context, guideID int64, n, to int) (int, error) {
 	moved := n
 	err := a.db.WithTx(ctx, func(ctx context.Context) error {
 		var count int

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"stepwise/db"
+	"stepwise/models/markdown"
 )
 
 // GuideFile is a guide's front matter (guide.md in a guide's folder).
@@ -72,7 +73,7 @@ func (g *Guides) LoadBuiltinGuides(ctx context.Context, fsys fs.FS) (loaded int,
 		if !d.IsDir() {
 			continue
 		}
-		guide, steps, err := readGuideFolder(fsys, d.Name())
+		guide, steps, err := ReadGuideFolder(fsys, d.Name())
 		if err != nil {
 			return loaded, fmt.Errorf("builtin guide %s: %w", d.Name(), err)
 		}
@@ -90,7 +91,10 @@ func (g *Guides) LoadBuiltinGuides(ctx context.Context, fsys fs.FS) (loaded int,
 	return loaded, nil
 }
 
-func readGuideFolder(fsys fs.FS, dir string) (GuideFile, []StepFile, error) {
+// ReadGuideFolder reads the guide in folder dir of fsys: guide.md and its
+// NN-name.md steps, in name order. The built-in guides and uploaded
+// archives (package guidezip) are read by it alike.
+func ReadGuideFolder(fsys fs.FS, dir string) (GuideFile, []StepFile, error) {
 	var guide GuideFile
 	src, err := fs.ReadFile(fsys, path.Join(dir, "guide.md"))
 	if err != nil {
@@ -134,36 +138,35 @@ func readGuideFolder(fsys fs.FS, dir string) (GuideFile, []StepFile, error) {
 // createIfAbsent inserts a published guide and its steps in one transaction
 // unless a guide with the slug exists.
 func (g *Guides) createIfAbsent(ctx context.Context, guide GuideFile, steps []StepFile) (bool, error) {
-	intro, err := RenderMarkdown(guide.Body)
+	intro, err := markdown.Render(guide.Body)
 	if err != nil {
 		return false, err
 	}
 	bodies := make([]string, len(steps))
 	for i, st := range steps {
-		if bodies[i], err = RenderMarkdown(st.Body); err != nil {
+		if bodies[i], err = markdown.Render(st.Body); err != nil {
 			return false, err
 		}
 	}
 	created := false
 	err = g.db.WithTx(ctx, func(ctx context.Context) error {
-		t := now()
-		var ids []int64
-		err := g.db.Select(ctx, &ids, `
-			INSERT INTO guides (slug, title, summary, difficulty, minutes, intro_md, intro_html, published_at, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (slug) DO NOTHING
-			RETURNING id`,
-			guide.Slug, guide.Title, guide.Summary, guide.Difficulty, guide.Minutes, guide.Body, intro, t, t, t)
-		if err != nil {
+		var exists bool
+		if err := g.db.GetWrite(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM guides WHERE slug = ?)`, guide.Slug); err != nil {
 			return err
 		}
-		if len(ids) == 0 {
+		if exists {
 			// Already there: leave it as it is, but give its steps the
 			// quizzes they have never had.
 			return addBuiltinQuizzes(ctx, g.db, guide.Slug, steps)
 		}
+		t := now()
+		id, err := insertGuide(ctx, g.db, NewGuide{Slug: guide.Slug, Title: guide.Title, Summary: guide.Summary,
+			Difficulty: guide.Difficulty, Minutes: guide.Minutes, IntroMD: guide.Body, IntroHTML: intro, PublishedAt: &t})
+		if err != nil {
+			return err
+		}
 		created = true
-		if err := insertSteps(ctx, g.db, ids[0], steps, bodies); err != nil {
+		if err := insertSteps(ctx, g.db, id, steps, bodies); err != nil {
 			return err
 		}
 		return addBuiltinQuizzes(ctx, g.db, guide.Slug, steps)

@@ -8,7 +8,8 @@ import (
 	"strconv"
 	"strings"
 
-	"stepwise/db"
+	"stepwise/models/imagestore"
+	"stepwise/models/markdown"
 )
 
 // ImportGuide stores the archive as a new draft guide owned by ownerID,
@@ -28,17 +29,17 @@ func (m *Images) ImportGuide(ctx context.Context, a GuideArchive, ownerID int64,
 		form.Minutes = ""
 	}
 	if fe := form.Validate(); fe.Any() {
-		return Guide{}, archiveErr("guide.md: %s", firstFieldError(fe))
+		return Guide{}, ArchiveErrorf("guide.md: %s", firstFieldError(fe))
 	}
 	quizzes := make([][]QuestionInput, len(a.Steps))
 	for i, st := range a.Steps {
 		if fe := (StepForm{Title: st.Title, Body: st.Body}).Validate(); fe.Any() {
-			return Guide{}, archiveErr("Step %d (%q): %s", i+1, clip(st.Title), firstFieldError(fe))
+			return Guide{}, ArchiveErrorf("Step %d (%q): %s", i+1, ClipName(st.Title), firstFieldError(fe))
 		}
 		for j, qf := range st.Quiz {
 			in := qf.Input()
 			if fe := in.Validate(); fe.Any() {
-				return Guide{}, archiveErr("Step %d (%q), question %d: %s", i+1, clip(st.Title), j+1, firstFieldError(fe))
+				return Guide{}, ArchiveErrorf("Step %d (%q), question %d: %s", i+1, ClipName(st.Title), j+1, firstFieldError(fe))
 			}
 			quizzes[i] = append(quizzes[i], in)
 		}
@@ -49,7 +50,7 @@ func (m *Images) ImportGuide(ctx context.Context, a GuideArchive, ownerID int64,
 	type pending struct {
 		name string
 		data []byte
-		info ImageInfo
+		info imagestore.Info
 	}
 	names := make([]string, 0, len(a.Images))
 	for n := range a.Images {
@@ -59,9 +60,9 @@ func (m *Images) ImportGuide(ctx context.Context, a GuideArchive, ownerID int64,
 	var imgs []pending
 	var renames []string
 	for _, n := range names {
-		info, err := CheckImage(a.Images[n])
+		info, err := imagestore.Check(a.Images[n])
 		if err != nil {
-			return Guide{}, archiveErr("The image %q was refused.", clip(n))
+			return Guide{}, ArchiveErrorf("The image %q was refused.", ClipName(n))
 		}
 		imgs = append(imgs, pending{name: n, data: a.Images[n], info: info})
 		if n != info.Key() {
@@ -78,13 +79,13 @@ func (m *Images) ImportGuide(ctx context.Context, a GuideArchive, ownerID int64,
 			steps[i].Body = rewrite.Replace(steps[i].Body)
 		}
 	}
-	introHTML, err := RenderMarkdown(intro)
+	introHTML, err := markdown.Render(intro)
 	if err != nil {
 		return Guide{}, err
 	}
 	bodies := make([]string, len(steps))
 	for i, st := range steps {
-		if bodies[i], err = RenderMarkdown(st.Body); err != nil {
+		if bodies[i], err = markdown.Render(st.Body); err != nil {
 			return Guide{}, err
 		}
 	}
@@ -97,20 +98,9 @@ func (m *Images) ImportGuide(ctx context.Context, a GuideArchive, ownerID int64,
 	var guide Guide
 	err = m.db.WithTx(ctx, func(ctx context.Context) error {
 		t := now()
-		var id int64
-		err := m.db.GetWrite(ctx, &id, `
-			INSERT INTO guides (slug, title, summary, difficulty, minutes, intro_md, intro_html, author_id, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			g.Slug, g.Title, g.Summary, g.Difficulty, g.Minutes, intro, introHTML, ownerID, t, t)
-		if db.IsUniqueViolation(err) {
-			return ErrConflict
-		}
+		id, err := insertGuide(ctx, m.db, NewGuide{Slug: g.Slug, Title: g.Title, Summary: g.Summary, Difficulty: g.Difficulty,
+			Minutes: g.Minutes, IntroMD: intro, IntroHTML: introHTML, AuthorID: &ownerID})
 		if err != nil {
-			return err
-		}
-		// A new guide takes the address over from an old slug's redirect,
-		// as a guide created in the editor does.
-		if _, err := m.db.Exec(ctx, `DELETE FROM guide_slugs WHERE old_slug = ?`, g.Slug); err != nil {
 			return err
 		}
 		if err := insertSteps(ctx, m.db, id, steps, bodies); err != nil {

@@ -25,22 +25,6 @@ type Guide struct {
 	AuthorID *int64 `db:"author_id"`
 }
 
-// GuideCard is a guide as the catalogue lists it, with the viewer's
-// progress (zero for a visitor).
-type GuideCard struct {
-	ID         int64  `db:"id"`
-	Slug       string `db:"slug"`
-	Title      string `db:"title"`
-	Summary    string `db:"summary"`
-	Difficulty string `db:"difficulty"`
-	Minutes    int    `db:"minutes"`
-	StepCount  int    `db:"step_count"`
-	DoneCount  int    `db:"done_count"`
-}
-
-// Percent is the share of steps done, 0–100.
-func (g GuideCard) Percent() int { return Percent(g.DoneCount, g.StepCount) }
-
 // Percent is the share done of total, 0–100, rounded down as every page
 // shows it.
 func Percent(done, total int) int {
@@ -116,24 +100,45 @@ type Editable struct {
 	CoAuthor bool
 }
 
-// ForEditing returns the guide with slug, published or draft, with whether
-// userID co-authors it. Callers ask Can(u, EditGuide, editable) before
-// showing or changing anything; a draft the user may not edit is shown as
-// not found.
-func (g *Guides) ForEditing(ctx context.Context, slug string, userID int64) (Editable, error) {
-	var row struct {
-		Guide
-		CoAuthor bool `db:"co_author"`
+// NewGuide is a guide row to insert: what an author types, an archive
+// holds or a built-in folder says, with its Markdown intro rendered.
+type NewGuide struct {
+	Slug, Title, Summary, Difficulty string
+	Minutes                          int
+	IntroMD, IntroHTML               string
+	// AuthorID is the owner; nil for a built-in or demo guide.
+	AuthorID *int64
+	// PublishedAt is nil for a draft.
+	PublishedAt *time.Time
+}
+
+// Insert stores g as a new guide and returns its id: the one INSERT INTO
+// guides, used by the editor, archive imports and the built-in and demo
+// loaders. A taken slug is ErrConflict. The new guide takes its address
+// over from an old slug's redirect.
+func (g *Guides) Insert(ctx context.Context, ng NewGuide) (int64, error) {
+	return insertGuide(ctx, g.db, ng)
+}
+
+func insertGuide(ctx context.Context, d *db.DB, ng NewGuide) (int64, error) {
+	var id int64
+	err := d.WithTx(ctx, func(ctx context.Context) error {
+		t := now()
+		err := d.GetWrite(ctx, &id, `
+			INSERT INTO guides (slug, title, summary, difficulty, minutes, intro_md, intro_html, author_id, published_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			ng.Slug, ng.Title, ng.Summary, ng.Difficulty, ng.Minutes, ng.IntroMD, ng.IntroHTML, ng.AuthorID, ng.PublishedAt, t, t)
+		if db.IsUniqueViolation(err) {
+			return ErrConflict
+		}
+		if err != nil {
+			return err
+		}
+		_, err = d.Exec(ctx, `DELETE FROM guide_slugs WHERE old_slug = ?`, ng.Slug)
+		return err
+	})
+	if err != nil && !errors.Is(err, ErrConflict) {
+		return 0, fmt.Errorf("insert guide: %w", err)
 	}
-	err := g.db.Get(ctx, &row, `
-		SELECT g.id, g.slug, g.title, g.summary, g.difficulty, g.minutes, g.intro_html, g.published_at, g.author_id,
-		       EXISTS (SELECT 1 FROM guide_authors a WHERE a.guide_id = g.id AND a.user_id = ?) AS co_author
-		FROM guides g WHERE g.slug = ?`, userID, slug)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Editable{}, ErrNotFound
-	}
-	if err != nil {
-		return Editable{}, fmt.Errorf("guide for editing: %w", err)
-	}
-	return Editable{Guide: row.Guide, CoAuthor: row.CoAuthor}, nil
+	return id, err
 }

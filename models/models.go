@@ -57,43 +57,43 @@ type Models struct {
 	// settings (such as private webhook targets).
 	Webhooks *Webhooks
 	Settings *Settings
-
-	// Passwords: a password change or reset with the sessions, tokens
-	// and audit rows that go with it.
-	Passwords *Passwords
 }
 
-// New returns the stores over d.
-func New(d *db.DB) *Models {
+// New returns the stores over d, on the system clock.
+func New(d *db.DB) *Models { return NewWithClock(d, now) }
+
+// NewWithClock returns the stores over d, reading the time from clock
+// (which must return UTC): the composition root passes its configured
+// clock, so tests can move time without sleeping.
+func NewWithClock(d *db.DB, clock func() time.Time) *Models {
 	hooks := newWebhooks(d)
 	m := &Models{
 		Users:     &Users{db: d, hooks: hooks},
 		Guides:    &Guides{db: d},
 		Steps:     &Steps{db: d},
-		Progress:  &Progress{db: d, now: now, hooks: hooks},
-		Sessions:  &UserSessions{db: d, now: now},
+		Progress:  &Progress{db: d, now: clock, hooks: hooks},
+		Sessions:  &UserSessions{db: d, now: clock},
 		Audit:     &Audit{db: d},
-		Throttle:  &Throttle{db: d, now: now},
+		Throttle:  &Throttle{db: d, now: clock},
 		TwoFactor: &TwoFactor{db: d},
-		Tokens:    &AccountTokens{db: d, now: now},
-		Quizzes:   &Quizzes{db: d, now: now},
+		Tokens:    &AccountTokens{db: d, now: clock},
+		Quizzes:   &Quizzes{db: d, now: clock},
 
-		Notes:        &Notes{db: d, now: now},
+		Notes:        &Notes{db: d, now: clock},
 		Learning:     &Learning{db: d},
-		Certificates: &Certificates{db: d, now: now, hooks: hooks},
+		Certificates: &Certificates{db: d, now: clock, hooks: hooks},
 
 		Authoring: &Authoring{db: d, hooks: hooks},
 
 		Search: &Search{db: d},
 		Tags:   &Tags{db: d},
 
-		APITokens: &APITokens{db: d, now: now},
-		APIRate:   &APIRate{db: d, now: now},
+		APITokens: &APITokens{db: d, now: clock},
+		APIRate:   &APIRate{db: d, now: clock},
 
 		Webhooks: hooks,
-		Settings: &Settings{db: d, now: now},
+		Settings: &Settings{db: d, now: clock},
 	}
-	m.Passwords = &Passwords{db: d, users: m.Users, sessions: m.Sessions, tokens: m.Tokens, api: m.APITokens, audit: m.Audit}
 	return m
 }
 

@@ -95,8 +95,9 @@ func (n *Notes) ForStep(ctx context.Context, userID int64, step Step) (StepExtra
 }
 
 // Save stores body as userID's note on step, replacing the one before; a
-// blank body deletes the note. The body must have passed NormalizeNote.
-// It returns the time saved.
+// blank body deletes the note. It is the one way notes are written: the
+// learning operations (models/learning) check the body with NormalizeNote
+// and call it in their transaction. It returns the time saved.
 func (n *Notes) Save(ctx context.Context, userID int64, step Step, body string) (time.Time, error) {
 	t := n.now()
 	if strings.TrimSpace(body) == "" {

@@ -28,8 +28,8 @@ func (p *Progress) Toggle(ctx context.Context, userID int64, step Step) (done bo
 			done = false
 			return nil
 		}
-		done = true
-		return p.insert(ctx, userID, step)
+		done, err = p.insert(ctx, userID, step)
+		return err
 	})
 	return done, err
 }
@@ -38,7 +38,8 @@ func (p *Progress) Toggle(ctx context.Context, userID int64, step Step) (done bo
 // already has changes nothing, so a repeated request is harmless.
 func (p *Progress) Set(ctx context.Context, userID int64, step Step, done bool) error {
 	if done {
-		return p.db.WithTx(ctx, func(ctx context.Context) error { return p.insert(ctx, userID, step) })
+		_, err := p.Complete(ctx, userID, step)
+		return err
 	}
 	if _, err := p.db.Exec(ctx, `DELETE FROM progress WHERE user_id = ? AND step_id = ?`, userID, step.ID); err != nil {
 		return fmt.Errorf("unset progress: %w", err)
@@ -46,21 +47,33 @@ func (p *Progress) Set(ctx context.Context, userID int64, step Step, done bool) 
 	return nil
 }
 
+// Complete marks step done for userID and reports whether it was not
+// done before (false: nothing changed). In the caller's transaction, if
+// any, so a refusal later in it takes the row back.
+func (p *Progress) Complete(ctx context.Context, userID int64, step Step) (added bool, err error) {
+	err = p.db.WithTx(ctx, func(ctx context.Context) error {
+		added, err = p.insert(ctx, userID, step)
+		return err
+	})
+	return added, err
+}
+
 // insert marks step done and, when it was not done before, queues the
-// progress.step_completed webhook event in the caller's transaction.
-func (p *Progress) insert(ctx context.Context, userID int64, step Step) error {
+// progress.step_completed webhook event in the caller's transaction. It
+// reports whether it added the row.
+func (p *Progress) insert(ctx context.Context, userID int64, step Step) (bool, error) {
 	at := p.now()
 	res, err := p.db.Exec(ctx, `
 		INSERT INTO progress (user_id, step_id, guide_id, completed_at)
 		VALUES (?, ?, ?, ?)
 		ON CONFLICT (user_id, step_id) DO NOTHING`, userID, step.ID, step.GuideID, at)
 	if err != nil {
-		return fmt.Errorf("insert progress: %w", err)
+		return false, fmt.Errorf("insert progress: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n > 0 {
-		return p.hooks.stepCompleted(ctx, userID, step, at)
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, nil
 	}
-	return nil
+	return true, p.hooks.stepCompleted(ctx, userID, step, at)
 }
 
 // Tally returns how many of the guide's steps userID completed and how many

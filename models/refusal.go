@@ -2,6 +2,8 @@ package models
 
 import (
 	"errors"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -128,11 +130,17 @@ type Origin struct {
 	ActorID   int64
 	IP        string
 	UserAgent string
+	// APITokenID is the id (never the text) of the API token the request
+	// came with, if any; every audit row names it.
+	APITokenID int64
 }
 
 // Entry is the audit row of event on target by o, with a detail that
 // must never hold a secret.
 func (o Origin) Entry(event string, target int64, detail string) AuditEntry {
+	if o.APITokenID != 0 {
+		detail = strings.TrimSpace(detail + " via api token " + strconv.FormatInt(o.APITokenID, 10))
+	}
 	return AuditEntry{Event: event, ActorID: ID(o.ActorID), TargetID: ID(target), IP: o.IP, UserAgent: o.UserAgent, Detail: detail}
 }
 

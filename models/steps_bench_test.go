@@ -6,6 +6,7 @@ import (
 
 	"stepwise/db/dbtest"
 	"stepwise/models"
+	"stepwise/models/demo"
 )
 
 // BenchmarkStepPageQueries runs the step page's own queries (the guide with
@@ -14,7 +15,7 @@ import (
 func BenchmarkStepPageQueries(b *testing.B) {
 	d := dbtest.New(b)
 	ctx := context.Background()
-	if _, err := models.SeedDemo(ctx, d, models.DemoOptions{Users: 1000, Guides: 50, Steps: 12, Progress: 0.3, Password: "bench-password"}, nil); err != nil {
+	if _, err := demo.Seed(ctx, d, demo.Options{Users: 1000, Guides: 50, Steps: 12, Progress: 0.3, Password: "bench-password"}, nil); err != nil {
 		b.Fatal(err)
 	}
 	m := models.New(d)

@@ -80,15 +80,6 @@ func (t *Tags) Set(ctx context.Context, guideID int64, tags []string) error {
 	return setGuideTags(ctx, t.db, guideID, NormalizeTags(tags))
 }
 
-// Of returns the guide's tags in alphabetical order.
-func (t *Tags) Of(ctx context.Context, guideID int64) ([]string, error) {
-	var tags []string
-	if err := t.db.Select(ctx, &tags, `SELECT tag FROM guide_tags WHERE guide_id = ? ORDER BY tag`, guideID); err != nil {
-		return nil, fmt.Errorf("guide tags: %w", err)
-	}
-	return tags, nil
-}
-
 // Published lists the tags of published guides with their counts, in
 // alphabetical order: the catalogue's tag filter, in one query.
 func (t *Tags) Published(ctx context.Context) ([]TagCount, error) {

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"stepwise/db"
+	"stepwise/models/secretbox"
+	"stepwise/models/totp"
 )
 
 // ErrNoSealer: two-factor secrets cannot be sealed or opened because no
@@ -22,7 +24,7 @@ type TwoFactor struct {
 	now func() time.Time
 	// Sealer seals TOTP secrets at rest. cmd sets it from the configured
 	// secret key before serving; without it two-factor actions fail.
-	Sealer *Sealer
+	Sealer *secretbox.Sealer
 }
 
 // SecondFactor is what a user gave as their second factor.
@@ -55,7 +57,7 @@ func totpSecretAD(userID int64) []byte {
 // CheckNewSecret reports whether code is current for a secret being set
 // up, and the time step it belongs to.
 func (t *TwoFactor) CheckNewSecret(secret, code string) (step int64, ok bool) {
-	return matchTOTP(secret, code, t.clock())
+	return totp.Match(secret, code, t.clock())
 }
 
 // Enable turns two-factor on for the user with secret (whose code for step
@@ -116,7 +118,7 @@ func (t *TwoFactor) Verify(ctx context.Context, u User, input string) (SecondFac
 	if !u.TwoFactor() {
 		return FactorNone, nil
 	}
-	if code, ok := normalizeTOTPCode(input); ok {
+	if code, ok := totp.Normalize(input); ok {
 		return t.verifyTOTP(ctx, u, code)
 	}
 	code, ok := NormalizeRecoveryCode(input)
@@ -138,7 +140,7 @@ func (t *TwoFactor) verifyTOTP(ctx context.Context, u User, code string) (Second
 	if err != nil {
 		return FactorNone, fmt.Errorf("open two-factor secret of user %d: %w", u.ID, err)
 	}
-	step, ok := matchTOTP(string(secret), code, t.clock())
+	step, ok := totp.Match(string(secret), code, t.clock())
 	if !ok {
 		return FactorNone, nil
 	}

@@ -8,9 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pquerna/otp/totp"
+	pqtotp "github.com/pquerna/otp/totp"
 
 	"stepwise/models"
+	"stepwise/models/totp"
 )
 
 // twoFactorModels is a store with a sealer and a clock the test moves.
@@ -25,7 +26,7 @@ func twoFactorModels(t *testing.T) (*models.Models, *time.Time) {
 
 func code(t *testing.T, secret string, at time.Time) string {
 	t.Helper()
-	c, err := totp.GenerateCode(secret, at)
+	c, err := pqtotp.GenerateCode(secret, at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +38,7 @@ func code(t *testing.T, secret string, at time.Time) string {
 func enable(t *testing.T, m *models.Models, u models.User, at time.Time) (string, []string, models.User) {
 	t.Helper()
 	ctx := context.Background()
-	secret, err := models.NewTOTPSecret()
+	secret, err := totp.NewSecret()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func TestTwoFactorEnableSealsTheSecret(t *testing.T) {
 		t.Errorf("codes left: got %d, want %d", n, models.RecoveryCodeCount)
 	}
 	// On already: a second Enable is a conflict and changes nothing.
-	other, _ := models.NewTOTPSecret()
+	other, _ := totp.NewSecret()
 	if _, err := m.TwoFactor.Enable(context.Background(), u.ID, other, 0); !errors.Is(err, models.ErrConflict) {
 		t.Errorf("enable twice: got %v, want ErrConflict", err)
 	}
@@ -247,7 +248,7 @@ func TestTwoFactorResealAll(t *testing.T) {
 func TestTwoFactorWithoutSealer(t *testing.T) {
 	m := newModels(t)
 	u := newUser(t, m, "tf@example.com")
-	secret, _ := models.NewTOTPSecret()
+	secret, _ := totp.NewSecret()
 	if _, err := m.TwoFactor.Enable(context.Background(), u.ID, secret, 1); !errors.Is(err, models.ErrNoSealer) {
 		t.Errorf("enable without a sealer: got %v, want ErrNoSealer", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"stepwise/db"
+	"stepwise/models/passhash"
 )
 
 // Site roles.
@@ -63,10 +64,17 @@ type NewUser struct {
 // Create stores a new learner account; the email must not be taken
 // (ErrConflict).
 func (u *Users) Create(ctx context.Context, in NewUser) (User, error) {
-	hash, err := HashPassword(ctx, in.Password)
+	hash, err := passhash.Hash(ctx, in.Password)
 	if err != nil {
 		return User{}, err
 	}
+	return u.create(ctx, in, hash)
+}
+
+// CreateHashed stores a new learner account whose password hash is
+// made (passhash.Hash, before any transaction: hashing waits for a CPU
+// slot). A taken email is ErrConflict.
+func (u *Users) CreateHashed(ctx context.Context, in NewUser, hash string) (User, error) {
 	return u.create(ctx, in, hash)
 }
 
@@ -132,7 +140,7 @@ func (u *Users) ByEmail(ctx context.Context, email string) (User, error) {
 func (u *Users) Authenticate(ctx context.Context, email, password string) (User, error) {
 	user, err := u.ByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {
-		if _, err := checkPasswordHash(ctx, password, dummyHash); err != nil {
+		if _, err := passhash.Check(ctx, password, passhash.DummyHash); err != nil {
 			return User{}, err
 		}
 		return User{}, ErrInvalidCredentials
@@ -140,14 +148,14 @@ func (u *Users) Authenticate(ctx context.Context, email, password string) (User,
 	if err != nil {
 		return User{}, err
 	}
-	ok, err := checkPasswordHash(ctx, password, user.PasswordHash)
+	ok, err := passhash.Check(ctx, password, user.PasswordHash)
 	if err != nil {
 		return User{}, err
 	}
 	if !ok {
 		return User{ID: user.ID}, ErrInvalidCredentials
 	}
-	if needsRehash(user.PasswordHash) {
+	if passhash.NeedsRehash(user.PasswordHash) {
 		if err := u.SetPassword(ctx, user.ID, password); err != nil {
 			return User{}, err
 		}
@@ -156,17 +164,17 @@ func (u *Users) Authenticate(ctx context.Context, email, password string) (User,
 }
 
 // SetPassword replaces the user's password (hashing it) and clears a
-// forced reset. Inside a transaction, hash first (HashPassword) and call
+// forced reset. Inside a transaction, hash first (passhash.Hash) and call
 // SetPasswordHash: waiting for a hashing slot must not hold the writer.
 func (u *Users) SetPassword(ctx context.Context, id int64, password string) error {
-	hash, err := HashPassword(ctx, password)
+	hash, err := passhash.Hash(ctx, password)
 	if err != nil {
 		return err
 	}
 	return u.SetPasswordHash(ctx, id, hash)
 }
 
-// SetPasswordHash replaces the user's password with one HashPassword
+// SetPasswordHash replaces the user's password with one passhash.Hash
 // made, and clears a forced reset.
 func (u *Users) SetPasswordHash(ctx context.Context, id int64, hash string) error {
 	_, err := u.db.Exec(ctx, `
@@ -181,5 +189,5 @@ func (u *Users) SetPasswordHash(ctx context.Context, id int64, hash string) erro
 // (for confirming sensitive actions). An error (such as the context's)
 // means it was not checked.
 func (u *Users) CheckPassword(ctx context.Context, user User, password string) (bool, error) {
-	return checkPasswordHash(ctx, password, user.PasswordHash)
+	return passhash.Check(ctx, password, user.PasswordHash)
 }

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"stepwise/db"
+	"stepwise/models/secretbox"
 )
 
 // The events a webhook may subscribe to, and the test event its owner
@@ -127,7 +128,7 @@ type Webhooks struct {
 	// Sealer seals the signing secrets at rest; cmd sets it to the app's
 	// sealer (TwoFactor.Sealer). Without it subscriptions cannot be made
 	// or delivered.
-	Sealer *Sealer
+	Sealer *secretbox.Sealer
 
 	nudge chan struct{}
 }
@@ -161,6 +162,8 @@ var ErrTooManyWebhooks = fmt.Errorf("at most %d webhooks per user", WebhooksPerU
 
 // Create stores a subscription for userID after in.Validate passed, and
 // returns it with its signing secret, which is shown once and never again.
+// The pages and the API create through admin.Service.CreateWebhook, which
+// also checks the target and records the creation.
 func (w *Webhooks) Create(ctx context.Context, userID int64, in NewWebhook) (Webhook, string, error) {
 	if w.Sealer == nil {
 		return Webhook{}, "", ErrNoSealer
@@ -229,7 +232,8 @@ func (w *Webhooks) ByID(ctx context.Context, userID, id int64) (Webhook, error) 
 	return hook, nil
 }
 
-// Delete removes userID's subscription id and its deliveries.
+// Delete removes userID's subscription id and its deliveries
+// (admin.Service.DeleteWebhook records it).
 func (w *Webhooks) Delete(ctx context.Context, userID, id int64) error {
 	res, err := w.db.Exec(ctx, `DELETE FROM webhooks WHERE id = ? AND user_id = ?`, id, userID)
 	if err != nil {

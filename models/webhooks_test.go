@@ -11,6 +11,7 @@ import (
 	"stepwise/db"
 	"stepwise/db/dbtest"
 	"stepwise/models"
+	"stepwise/models/secretbox"
 )
 
 // webhookModels is a store with a sealer, as cmd sets it up.
@@ -24,7 +25,7 @@ func webhookDB(t *testing.T) (*models.Models, *db.DB) {
 	t.Helper()
 	d := dbtest.New(t)
 	m := models.New(d)
-	s, err := models.NewSealer(make([]byte, models.SecretKeySize))
+	s, err := secretbox.New(make([]byte, secretbox.KeySize))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -204,6 +204,7 @@ func (l *learner) post(u string, form url.Values) bool {
 // write the server acknowledged before the kill (the one request in flight
 // per client may have landed or not).
 func TestCrashLosesNoAcknowledgedWrite(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts and kills server processes")
 	}

@@ -12,6 +12,7 @@ import (
 )
 
 func TestCreateAdmin(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dbPath := filepath.Join(t.TempDir(), "a.db")
 	var out, errOut bytes.Buffer

@@ -18,6 +18,7 @@ import (
 // stuck requests end with an error at their deadline, and SIGTERM stops the
 // server within its grace period instead of hanging.
 func TestShutdownFinishesWhileWritesAreStuck(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("waits for request deadlines")
 	}

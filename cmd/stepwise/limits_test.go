@@ -28,6 +28,7 @@ func parseLimits(t *testing.T, behindProxy bool, args ...string) (handlers.Limit
 // connection is the proxy's), while setting it there keeps it; nonsense
 // is refused by name.
 func TestLimitFlags(t *testing.T) {
+	t.Parallel()
 	got, err := parseLimits(t, false)
 	if err != nil || got != handlers.DefaultLimits() {
 		t.Errorf("defaults: got %+v (%v), want %+v", got, err, handlers.DefaultLimits())

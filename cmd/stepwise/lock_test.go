@@ -14,6 +14,7 @@ import (
 )
 
 func TestSecondServeOnTheSameDatabaseIsRefused(t *testing.T) {
+	t.Parallel()
 	dir, err := filepath.EvalSymlinks(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestBaseURL(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ raw, addr, want string }{
 		{"", "127.0.0.1:8080", "http://127.0.0.1:8080"},
 		{"", ":8080", "http://localhost:8080"},
@@ -32,6 +33,7 @@ func TestBaseURL(t *testing.T) {
 }
 
 func TestMailFlags(t *testing.T) {
+	t.Parallel()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	f := mailFlags{}
 	m, base, err := f.mailer("127.0.0.1:8080", log)

@@ -72,6 +72,7 @@ func startServe(t *testing.T, dbPath string, extra ...string) (string, *syncBuff
 }
 
 func TestServeStartsLoadsGuideAndShutsDownGracefully(t *testing.T) {
+	t.Parallel()
 	dbPath := filepath.Join(t.TempDir(), "sub", "stepwise.db")
 	url, logs, stop := startServe(t, dbPath)
 	for _, path := range []string{"/healthz", "/readyz", "/guides/backend-web-development/steps/1"} {
@@ -102,6 +103,7 @@ func TestServeStartsLoadsGuideAndShutsDownGracefully(t *testing.T) {
 }
 
 func TestMigrateAndUsage(t *testing.T) {
+	t.Parallel()
 	var out, errOut bytes.Buffer
 	dbPath := filepath.Join(t.TempDir(), "m.db")
 	if err := run(context.Background(), []string{"migrate", "-database", dbPath}, &out, &errOut); err != nil {

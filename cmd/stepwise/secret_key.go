@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"stepwise/models"
+	"stepwise/models/secretbox"
 )
 
 // secretKeyFile is where a key generated on first start is kept, beside
@@ -43,7 +43,7 @@ func secretKeyFromEnv(database string) secretKeyConfig {
 // sealer builds the sealer for two-factor secrets. With create, a missing
 // key file is generated (mode 0600) with a warning to back it up; without,
 // a missing key is an error. The key itself is never logged.
-func (k secretKeyConfig) sealer(create bool, log *slog.Logger) (*models.Sealer, error) {
+func (k secretKeyConfig) sealer(create bool, log *slog.Logger) (*secretbox.Sealer, error) {
 	current, err := k.current(create, log)
 	if err != nil {
 		return nil, err
@@ -59,7 +59,7 @@ func (k secretKeyConfig) sealer(create bool, log *slog.Logger) (*models.Sealer, 
 		}
 		old = append(old, key)
 	}
-	return models.NewSealer(current, old...)
+	return secretbox.New(current, old...)
 }
 
 func (k secretKeyConfig) current(create bool, log *slog.Logger) ([]byte, error) {
@@ -99,7 +99,7 @@ func (k secretKeyConfig) current(create bool, log *slog.Logger) ([]byte, error) 
 // generateSecretKey writes a new random key to path, readable by its owner
 // only. O_EXCL keeps two first starts from each writing their own.
 func generateSecretKey(path string) ([]byte, error) {
-	key := make([]byte, models.SecretKeySize)
+	key := make([]byte, secretbox.KeySize)
 	if _, err := rand.Read(key); err != nil {
 		return nil, fmt.Errorf("generate secret key: %w", err)
 	}
@@ -129,8 +129,8 @@ func parseSecretKey(s string) ([]byte, error) {
 	if err != nil {
 		return nil, errors.New("not base64; generate a key with: openssl rand -base64 32")
 	}
-	if len(key) != models.SecretKeySize {
-		return nil, fmt.Errorf("got %d bytes, want %d; generate a key with: openssl rand -base64 32", len(key), models.SecretKeySize)
+	if len(key) != secretbox.KeySize {
+		return nil, fmt.Errorf("got %d bytes, want %d; generate a key with: openssl rand -base64 32", len(key), secretbox.KeySize)
 	}
 	return key, nil
 }

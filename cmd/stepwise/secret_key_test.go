@@ -12,17 +12,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pquerna/otp/totp"
+	pqtotp "github.com/pquerna/otp/totp"
 
 	"stepwise/db"
 	"stepwise/models"
+	"stepwise/models/secretbox"
+	"stepwise/models/totp"
 )
 
 func testKey(b byte) string {
-	return base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{b}, models.SecretKeySize))
+	return base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{b}, secretbox.KeySize))
 }
 
 func TestSecretKeyGeneratedOnceIntoTheDataDirectory(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	cfg := secretKeyFromEnv(filepath.Join(dir, "stepwise.db"))
 	cfg.Current, cfg.Old = "", ""
@@ -64,6 +67,7 @@ func TestSecretKeyGeneratedOnceIntoTheDataDirectory(t *testing.T) {
 }
 
 func TestSecretKeyFromEnvironment(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg := secretKeyConfig{Current: testKey(1), File: filepath.Join(dir, "secret.key")}
@@ -113,13 +117,13 @@ func TestRotateSecretKeyCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := models.New(d)
-	m.TwoFactor.Sealer, _ = models.NewSealer(bytes.Repeat([]byte{1}, models.SecretKeySize))
+	m.TwoFactor.Sealer, _ = secretbox.New(bytes.Repeat([]byte{1}, secretbox.KeySize))
 	ctx := context.Background()
 	u, err := m.Users.Create(ctx, models.NewUser{Email: "rot@example.com", DisplayName: "Rot", Password: "correct horse battery"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	secret, _ := models.NewTOTPSecret()
+	secret, _ := totp.NewSecret()
 	if _, err := m.TwoFactor.Enable(ctx, u.ID, secret, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -146,8 +150,8 @@ func TestRotateSecretKeyCommand(t *testing.T) {
 	}
 	// The new key alone now opens it: a current code is accepted.
 	m = models.New(d)
-	m.TwoFactor.Sealer, _ = models.NewSealer(bytes.Repeat([]byte{2}, models.SecretKeySize))
-	code, _ := totp.GenerateCode(secret, time.Now())
+	m.TwoFactor.Sealer, _ = secretbox.New(bytes.Repeat([]byte{2}, secretbox.KeySize))
+	code, _ := pqtotp.GenerateCode(secret, time.Now())
 	if f, err := m.TwoFactor.Verify(ctx, stored, code); err != nil || f != models.FactorTOTP {
 		t.Errorf("after rotation, with the new key alone: got %v, %v; want FactorTOTP", f, err)
 	}

@@ -7,7 +7,7 @@ import (
 	"io"
 	"time"
 
-	"stepwise/models"
+	"stepwise/models/demo"
 )
 
 // seedDemo migrates the database and fills it with deterministic demo
@@ -18,7 +18,7 @@ func seedDemo(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	// Only -database of the shared flags: seed-demo does not log.
 	database := fs.String("database", env("STEPWISE_DATABASE", "data/stepwise.db"), "SQLite database file (env STEPWISE_DATABASE)")
-	var opts models.DemoOptions
+	var opts demo.Options
 	fs.IntVar(&opts.Users, "users", 1000, "number of users (user1@example.com …)")
 	fs.IntVar(&opts.Guides, "guides", 50, "number of published guides (demo-guide-1 …)")
 	fs.IntVar(&opts.Steps, "steps", 12, "steps per guide")
@@ -36,7 +36,7 @@ func seedDemo(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer d.Close()
-	stats, err := models.SeedDemo(ctx, d, opts, stderr)
+	stats, err := demo.Seed(ctx, d, opts, stderr)
 	if err != nil {
 		return fmt.Errorf("seed-demo %s: %w", *database, err)
 	}

@@ -9,6 +9,7 @@ import (
 )
 
 func TestSeedDemoCommand(t *testing.T) {
+	t.Parallel()
 	dbPath := filepath.Join(t.TempDir(), "demo.db")
 	args := []string{"seed-demo", "--users", "3", "--guides", "2", "--steps", "2", "--progress", "0.5",
 		"--password", "demo-password", "-database", dbPath}

@@ -16,6 +16,7 @@ import (
 	"stepwise/handlers/api"
 	"stepwise/handlers/webhook"
 	"stepwise/models"
+	"stepwise/models/imagestore"
 )
 
 // serve opens and migrates the database, loads the built-in guide, and
@@ -107,7 +108,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 
 	// Uploaded images live in images/ beside the database.
-	imageStore, err := models.NewDirStore(filepath.Join(filepath.Dir(cfg.database), "images"))
+	imageStore, err := imagestore.NewDir(filepath.Join(filepath.Dir(cfg.database), "images"))
 	if err != nil {
 		return err
 	}

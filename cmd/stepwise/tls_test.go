@@ -29,6 +29,7 @@ func writeSelfSigned(t *testing.T) (certFile, keyFile string, pool *x509.CertPoo
 var redirectRE = regexp.MustCompile(`http_redirect=(http://\S+)`)
 
 func TestServeOverTLSWithRedirectListener(t *testing.T) {
+	t.Parallel()
 	cert, key, pool := writeSelfSigned(t)
 	dbPath := filepath.Join(t.TempDir(), "stepwise.db")
 	base, logs, stop := startServe(t, dbPath,
@@ -79,6 +80,7 @@ func TestServeOverTLSWithRedirectListener(t *testing.T) {
 }
 
 func TestTransportFlagsAreChecked(t *testing.T) {
+	t.Parallel()
 	cert, key, _ := writeSelfSigned(t)
 	for _, tc := range []struct {
 		name string
@@ -112,6 +114,7 @@ func TestTransportFlagsAreChecked(t *testing.T) {
 }
 
 func TestTransportDefaults(t *testing.T) {
+	t.Parallel()
 	cert, key, _ := writeSelfSigned(t)
 	plain, err := (&transportFlags{tlsAddr: ":443", trustedProxies: "10.0.0.0/8"}).transport("127.0.0.1:8080", "db/s.db")
 	if err != nil {
@@ -156,6 +159,7 @@ func TestTransportDefaults(t *testing.T) {
 }
 
 func TestAutocertRefusesUnknownHosts(t *testing.T) {
+	t.Parallel()
 	tr, err := (&transportFlags{autocert: "example.com,www.example.com", autocertCache: t.TempDir()}).transport("", "x.db")
 	if err != nil {
 		t.Fatal(err)
@@ -186,6 +190,7 @@ func TestAutocertRefusesUnknownHosts(t *testing.T) {
 }
 
 func TestHTTPSRedirect(t *testing.T) {
+	t.Parallel()
 	auto := httpsRedirect{served: func(h string) bool { return h == "example.com" }}
 	anyHost := func(string) bool { return true }
 	direct := httpsRedirect{served: anyHost, port: "8443"}

@@ -18,6 +18,7 @@ import (
 
 	"stepwise/handlers"
 	"stepwise/models"
+	"stepwise/models/guidezip"
 )
 
 // zipEntry is a file for zipOf; a zero mode is a plain file.
@@ -314,7 +315,7 @@ func TestImportRefused(t *testing.T) {
 	})
 	t.Run("hostile or broken archives", func(t *testing.T) {
 		files501 := []zipEntry{{name: "imported/guide.md", body: guideMD}}
-		for i := 0; i < models.MaxArchiveFiles; i++ {
+		for i := 0; i < guidezip.MaxFiles; i++ {
 			files501 = append(files501, zipEntry{name: fmt.Sprintf("imported/%03d-s.md", i), body: "---\ntitle: S\n---\n"})
 		}
 		guide := zipEntry{name: "imported/guide.md", body: guideMD}
@@ -330,7 +331,7 @@ func TestImportRefused(t *testing.T) {
 			{"backslash", zipOf(t, zipEntry{name: "imported\\..\\guide.md", body: guideMD}), "unsafe file name"},
 			{"symlink", zipOf(t, guide, zipEntry{name: "imported/01-one.md", body: "/etc/passwd", mode: fs.ModeSymlink | 0o777}), "symbolic link"},
 			{"script", zipOf(t, guide, zipEntry{name: "imported/run.sh", body: "rm -rf /"}), "neither Markdown"},
-			{"huge step", zipOf(t, guide, zipEntry{name: "imported/01-big.md", body: strings.Repeat("a", models.MaxArchiveMarkdown+1)}), "too large"},
+			{"huge step", zipOf(t, guide, zipEntry{name: "imported/01-big.md", body: strings.Repeat("a", guidezip.MaxMarkdown+1)}), "too large"},
 			{"fake image", zipOf(t, guide, zipEntry{name: "imported/images/x.png", body: "<svg onload=alert(1)>"}), "refused"},
 			{"too many files", zipOf(t, files501...), "more than 500 files"},
 			{"two guides", zipOf(t, zipEntry{name: "a/guide.md", body: guideMD}, zipEntry{name: "b/guide.md", body: guideMD}), "more than one guide.md"},

@@ -124,11 +124,14 @@ func bookkeepingFailed(c *fiber.Ctx, logger func(context.Context) *slog.Logger, 
 
 // origin is who makes the request and from where, for the operations
 // that record it in their audit rows; the actor is the token's owner, if
-// the request carried one.
+// the request carried one, and the rows name the token.
 func origin(c *fiber.Ctx) models.Origin {
 	o := models.Origin{IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent)}
 	if u := caller(c); u != nil {
 		o.ActorID = u.ID
+	}
+	if id, ok := TokenID(c); ok {
+		o.APITokenID = id
 	}
 	return o
 }

@@ -10,6 +10,7 @@ import (
 
 	"stepwise/handlers"
 	"stepwise/models"
+	"stepwise/models/imagestore"
 )
 
 // apiRoles are the callers of the route table, in its column order: no
@@ -37,7 +38,7 @@ func statuses(s ...int) map[string]int {
 // a co-author and the learner's note, the owner's token and webhook, and
 // a learner account for the admin routes.
 func TestEveryAPIRouteByRole(t *testing.T) {
-	files := models.NewMemStore()
+	files := imagestore.NewMem()
 	srv := newServer(t, withWebhookSealer, func(d *handlers.Deps) { d.ImageStore = files })
 	ctx := context.Background()
 	learner := srv.user(models.RoleLearner)
@@ -67,7 +68,7 @@ func TestEveryAPIRouteByRole(t *testing.T) {
 		t.Fatal(err)
 	}
 	data := pngOf(t, 7)
-	info, err := models.CheckImage(data)
+	info, err := imagestore.Check(data)
 	if err != nil {
 		t.Fatal(err)
 	}

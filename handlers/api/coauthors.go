@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -10,12 +9,11 @@ import (
 	"stepwise/models"
 )
 
-// coAuthorStore is what the co-author endpoints need: the settings
-// page's own model calls.
+// coAuthorStore is what the co-author endpoints read: the settings
+// page's own list; adding and removing go through the authoring
+// operations.
 type coAuthorStore interface {
 	CoAuthors(ctx context.Context, guideID int64) ([]models.CoAuthor, error)
-	AddCoAuthor(ctx context.Context, guideID int64, email string) error
-	RemoveCoAuthor(ctx context.Context, guideID, userID int64) error
 }
 
 // CoAuthors serves /api/v1/guides/{slug}/authors. The guide's editors
@@ -79,40 +77,17 @@ func (h *CoAuthors) Add(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := allow(c, models.ManageCoAuthors, r.Editable()); err != nil {
-		return err
-	}
 	var in coAuthorRequest
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	email := models.NormalizeEmail(in.Email)
-	if msg := models.CheckEmail(email); msg != "" {
-		return invalid(models.FieldErrors{"email": msg})
-	}
-	ctx := c.UserContext()
-	before, err := h.Store.CoAuthors(ctx, r.ID)
+	a, created, err := h.Guides.Ops.AddCoAuthor(c.UserContext(), caller(c), r.Slug, in.Email)
 	if err != nil {
-		return err
+		return refused(err, nil)
 	}
-	status := fiber.StatusCreated
-	if _, ok := byEmail(before, email); ok {
-		status = fiber.StatusOK
-	}
-	err = h.Store.AddCoAuthor(ctx, r.ID, email)
-	if errors.Is(err, models.ErrNotFound) {
-		return invalid(models.FieldErrors{"email": "There is no account with that email."})
-	}
-	if err != nil {
-		return err
-	}
-	after, err := h.Store.CoAuthors(ctx, r.ID)
-	if err != nil {
-		return err
-	}
-	a, ok := byEmail(after, email)
-	if !ok {
-		return errors.New("co-author added but not listed")
+	status := fiber.StatusOK
+	if created {
+		status = fiber.StatusCreated
 	}
 	c.Set(fiber.HeaderLocation, "/api/v1/guides/"+r.Slug+"/authors/"+strconv.FormatInt(a.ID, 10))
 	return send(c, status, coAuthorOf(a))
@@ -132,7 +107,7 @@ func (h *CoAuthors) Remove(c *fiber.Ctx) error {
 	if err := requireMatch(c, coAuthorOf(a)); err != nil {
 		return err
 	}
-	if err := h.Store.RemoveCoAuthor(c.UserContext(), r.ID, a.ID); err != nil {
+	if err := h.Guides.Ops.RemoveCoAuthor(c.UserContext(), caller(c), r.Slug, a.ID); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -149,23 +124,6 @@ func (h *CoAuthors) coAuthor(c *fiber.Ctx) (models.GuideRecord, models.CoAuthor,
 	if err != nil {
 		return r, models.CoAuthor{}, err
 	}
-	list, err := h.Store.CoAuthors(c.UserContext(), r.ID)
-	if err != nil {
-		return r, models.CoAuthor{}, err
-	}
-	for _, a := range list {
-		if a.ID == id {
-			return r, a, nil
-		}
-	}
-	return r, models.CoAuthor{}, errNotFound
-}
-
-func byEmail(list []models.CoAuthor, email string) (models.CoAuthor, bool) {
-	for _, a := range list {
-		if models.NormalizeEmail(a.Email) == email {
-			return a, true
-		}
-	}
-	return models.CoAuthor{}, false
+	a, err := h.Guides.Ops.CoAuthor(c.UserContext(), r, id)
+	return r, a, err
 }

@@ -51,13 +51,22 @@ func page(c *fiber.Ctx) (after int64, limit int, err error) {
 // listOf returns the page items (fetched with limit+1 rows to learn
 // whether there is more) with the cursor of the next page, keyed by key.
 func listOf[T any](c *fiber.Ctx, items []T, limit int, key func(T) int64) List[T] {
+	more := len(items) > limit
+	if more {
+		items = items[:limit]
+	}
+	return pageOf(c, items, more, key)
+}
+
+// pageOf returns items as a page, with the cursor of the next one when
+// there is more, keyed by key.
+func pageOf[T any](c *fiber.Ctx, items []T, more bool, key func(T) int64) List[T] {
 	l := List[T]{Items: items}
 	if l.Items == nil {
 		l.Items = []T{}
 	}
-	if len(items) > limit {
-		l.Items = items[:limit]
-		raw, _ := json.Marshal(cursor{After: key(items[limit-1])})
+	if more && len(items) > 0 {
+		raw, _ := json.Marshal(cursor{After: key(items[len(items)-1])})
 		next := base64.RawURLEncoding.EncodeToString(raw)
 		l.NextCursor = &next
 		q := c.Request().URI().QueryArgs()

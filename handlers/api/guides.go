@@ -8,41 +8,22 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise/models"
+	"stepwise/models/authoring"
 )
 
-// guideStore is what the guide endpoints need.
+// guideStore is what the guide endpoints read: one guide, and the list
+// of guides the home page's catalogue also comes from.
 type guideStore interface {
 	Record(ctx context.Context, slug string, viewer int64) (models.GuideRecord, error)
-	Records(ctx context.Context, viewer *models.User, f models.GuideFilter, after int64, limit int) ([]models.GuideRecord, error)
+	Catalogue(ctx context.Context, userID int64, q models.CatalogueQuery, page, size int) ([]models.CatalogueCard, models.Page, error)
 }
 
-// authoringStore is what the guide and step endpoints change guides
-// with: the browser's own model calls (see models/api_authoring.go).
-type authoringStore interface {
-	CreateGuideTagged(ctx context.Context, authorID int64, f models.GuideForm, tags []string) (int64, error)
-	UpdateGuideTagged(ctx context.Context, g models.AuthorGuide, version int, f models.GuideForm, tags []string) error
-	SetPublished(ctx context.Context, guideID int64, publish bool) error
-	DeleteDraftGuide(ctx context.Context, id int64, version int) ([]string, error)
-	Step(ctx context.Context, guideID int64, n int) (models.EditStep, error)
-	AddStepWritten(ctx context.Context, guideID int64, f models.StepForm, userID int64, published bool) (int, error)
-	SaveStep(ctx context.Context, stepID int64, version int, f models.StepForm, userID int64, published bool) (int, error)
-	DeleteStepChecked(ctx context.Context, guideID int64, n int, stepID int64, version int) error
-	MoveStepChecked(ctx context.Context, guideID int64, n int, stepID int64, to int) (int, error)
-}
-
-// imageFiles removes image files a deleted guide leaves unused.
-type imageFiles interface {
-	Delete(ctx context.Context, key string) error
-}
-
-// Guides serves /api/v1/guides. Store, Steps and Images are only needed
-// by the authoring endpoints (guides_write.go, steps.go); Images may be
-// nil, which leaves a deleted guide's unused image files in place.
+// Guides serves /api/v1/guides. Every change goes through the authoring
+// operations (Ops), which the pages use too.
 type Guides struct {
+	Ops    *authoring.Service
 	Guides guideStore
-	Store  authoringStore
 	Steps  stepLinks
-	Images imageFiles
 }
 
 // Guide is a guide as the API shows it. IntroMarkdown is only shown to
@@ -102,11 +83,12 @@ func (h *Guides) List(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := models.GuideFilter{Tag: c.Query("tag"), Difficulty: c.Query("difficulty"), Q: c.Query("q")}
+	q := models.CatalogueQuery{Tag: c.Query("tag"), Difficulty: c.Query("difficulty"), Q: c.Query("q"), Sort: models.SortID, After: after}
+	u := caller(c)
 	switch c.Query("status", "published") {
 	case "published":
 	case "draft":
-		f.Drafts = true
+		q.DraftsOf = u
 	default:
 		return queryProblem("status", "Use published or draft.")
 	}
@@ -115,24 +97,23 @@ func (h *Guides) List(c *fiber.Ctx) error {
 		if perr != nil || id < 1 {
 			return queryProblem("author", "Use the author's numeric user id.")
 		}
-		f.AuthorID = id
+		q.AuthorID = id
 	}
-	if f.Difficulty != "" && !validDifficulty(f.Difficulty) {
+	if q.Difficulty != "" && !validDifficulty(q.Difficulty) {
 		return queryProblem("difficulty", "Use beginner, intermediate or advanced.")
 	}
-	if len(f.Q) > 200 || len(f.Tag) > 100 {
+	if len(q.Q) > 200 || len(q.Tag) > 100 {
 		return queryProblem("q", "Use at most 200 characters (tags at most 100).")
 	}
-	u := caller(c)
-	recs, err := h.Guides.Records(c.UserContext(), u, f, after, limit+1)
+	cards, pg, err := h.Guides.Catalogue(c.UserContext(), u.ID, q, 1, limit)
 	if err != nil {
 		return err
 	}
-	items := make([]Guide, len(recs))
-	for i, r := range recs {
-		items[i] = guideOf(r, u)
+	items := make([]Guide, len(cards))
+	for i, card := range cards {
+		items[i] = guideOf(card.GuideRecord, u)
 	}
-	return send(c, fiber.StatusOK, listOf(c, items, limit, func(g Guide) int64 { return g.ID }))
+	return send(c, fiber.StatusOK, pageOf(c, items, pg.HasNext, func(g Guide) int64 { return g.ID }))
 }
 
 // Show answers GET /api/v1/guides/{slug}. A draft is 404 to anyone who
@@ -158,14 +139,11 @@ func (h *Guides) visible(c *fiber.Ctx) (models.GuideRecord, error) {
 	return r, nil
 }
 
-// editable loads the guide the route names if the caller may edit it:
-// 404 when they may not even see it, 403 when they may only read it.
+// editable loads the guide the route names if the caller may edit it
+// (authoring.Editable): 404 when they may not even see it, 403 when they
+// may only read it.
 func (h *Guides) editable(c *fiber.Ctx) (models.GuideRecord, error) {
-	r, err := h.visible(c)
-	if err != nil {
-		return r, err
-	}
-	return r, allow(c, models.EditGuide, r.Editable())
+	return h.Ops.Editable(c.UserContext(), caller(c), c.Params("slug"))
 }
 
 func validDifficulty(d string) bool {

@@ -11,6 +11,7 @@ import (
 
 	"stepwise/handlers"
 	"stepwise/models"
+	"stepwise/models/imagestore"
 )
 
 // builtin is the built-in guide's slug: published, with no owner, so
@@ -217,7 +218,7 @@ func pngOf(t *testing.T, seed uint8) []byte {
 }
 
 func TestDeleteGuide(t *testing.T) {
-	files := models.NewMemStore()
+	files := imagestore.NewMem()
 	srv := newServer(t, func(d *handlers.Deps) { d.ImageStore = files })
 	ctx := context.Background()
 	owner, co, admin := srv.user(models.RoleAuthor), srv.user(models.RoleAuthor), srv.user(models.RoleAdmin)
@@ -241,7 +242,7 @@ func TestDeleteGuide(t *testing.T) {
 	var keys []string
 	for i, gid := range []int64{g.ID, g.ID, kept.ID} {
 		data := pngOf(t, uint8(i%2)) // the third is the same picture as the first
-		info, err := models.CheckImage(data)
+		info, err := imagestore.Check(data)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,12 +1,13 @@
 package api
 
 import (
-	"errors"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
+	"stepwise/handlers/refusal"
 	"stepwise/models"
+	"stepwise/models/authoring"
 )
 
 // guideRequest is the body of POST /api/v1/guides and PATCH
@@ -23,10 +24,9 @@ type guideRequest struct {
 	IntroMarkdown *string   `json:"intro_markdown"`
 }
 
-// form applies the request to base (the guide's current settings, or an
-// empty form) and validates the result with the browser's rules. Field
-// errors are named as the JSON fields are.
-func (in guideRequest) form(base models.GuideForm, tags []string) (models.GuideForm, []string, models.FieldErrors) {
+// input applies the request to base (the guide's current settings, or
+// an empty form) and its tags; the operation validates the result.
+func (in guideRequest) input(base models.GuideForm, tags []string) authoring.GuideInput {
 	f := base
 	for _, p := range []struct {
 		dst *string
@@ -42,36 +42,48 @@ func (in guideRequest) form(base models.GuideForm, tags []string) (models.GuideF
 	if in.Tags != nil {
 		tags = *in.Tags
 	}
-	f.Normalize()
-	fe := f.Validate()
-	if _, bad := fe["title"]; bad && in.Slug == nil && base.Slug == "" {
-		// The slug was to be made from the title: the title's message
-		// says all there is to fix.
-		delete(fe, "slug")
-	}
-	if msg, ok := fe["intro"]; ok {
-		delete(fe, "intro")
-		fe.Add("intro_markdown", msg)
-	}
-	clean, msg := models.CheckTags(tags)
-	if msg != "" {
-		fe.Add("tags", msg)
-	}
-	return f, clean, fe
+	return authoring.GuideInput{Form: f, Tags: tags}
 }
 
-// slugTaken is the 409 for a slug another guide has.
-func slugTaken() *Problem {
-	p := problem(fiber.StatusConflict, "Another guide already has this slug. Choose another.")
-	p.Errors = []FieldError{{Field: "slug", Detail: "Another guide already has this address. Choose another."}}
-	return p
+// guideRefusal is a guide operation's refusal as the API answers it,
+// fields named as the JSON names them. When the slug was to be made from
+// a refused title, the title's message says all there is to fix.
+func (in guideRequest) guideRefusal(err error, derivedSlug bool) error {
+	return refused(err, func(fe models.FieldErrors) {
+		if _, bad := fe["title"]; bad && derivedSlug {
+			delete(fe, "slug")
+		}
+		if msg, ok := fe["intro"]; ok {
+			delete(fe, "intro")
+			fe.Add("intro_markdown", msg)
+		}
+	})
 }
 
-// stale is the 412 for a change that lost a race with another one made
-// after the caller's If-Match was checked.
-func stale() *Problem {
-	p := problem(fiber.StatusPreconditionFailed, "The resource changed while your request was handled. GET it again, re-apply your change, and retry with the new ETag.")
-	p.Type = "/api/docs#conditional-requests"
+// refused is an operation's refusal that names fields as the API answers
+// it, with rename applied to its field errors: 422 with them for invalid
+// input, or the kind's status (refusal.Status) with them, such as 409
+// for a taken slug. Any other error is returned as it is, for the
+// problem handler.
+func refused(err error, rename func(models.FieldErrors)) error {
+	r, ok := models.AsRefusal(err)
+	if !ok || len(r.Fields) == 0 {
+		return err
+	}
+	fe := models.FieldErrors{}
+	for k, v := range r.Fields {
+		fe.Add(k, v)
+	}
+	if rename != nil {
+		rename(fe)
+	}
+	if r.Kind == models.RefusedInvalid {
+		return invalid(fe)
+	}
+	p := problem(refusal.Status(r.Kind), r.Reason)
+	for _, k := range sortedKeys(fe) {
+		p.Errors = append(p.Errors, FieldError{Field: k, Detail: fe[k]})
+	}
 	return p
 }
 
@@ -84,21 +96,10 @@ func (h *Guides) Create(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	f, tags, fe := in.form(models.GuideForm{}, nil)
-	if fe.Any() {
-		return invalid(fe)
-	}
-	u, ctx := caller(c), c.UserContext()
-	_, err := h.Store.CreateGuideTagged(ctx, u.ID, f, tags)
-	if errors.Is(err, models.ErrConflict) {
-		return slugTaken()
-	}
+	u := caller(c)
+	r, err := h.Ops.CreateGuide(c.UserContext(), u, in.input(models.GuideForm{}, nil))
 	if err != nil {
-		return err
-	}
-	r, err := h.Guides.Record(ctx, f.Slug, u.ID)
-	if err != nil {
-		return err
+		return in.guideRefusal(err, in.Slug == nil)
 	}
 	c.Set(fiber.HeaderLocation, "/api/v1/guides/"+r.Slug)
 	return send(c, fiber.StatusCreated, guideOf(r, u))
@@ -111,7 +112,7 @@ func (h *Guides) Update(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u, ctx := caller(c), c.UserContext()
+	u := caller(c)
 	if err := requireMatch(c, guideOf(r, u)); err != nil {
 		return err
 	}
@@ -121,27 +122,11 @@ func (h *Guides) Update(c *fiber.Ctx) error {
 	}
 	base := models.GuideForm{Title: r.Title, Slug: r.Slug, Summary: r.Summary, Difficulty: r.Difficulty,
 		Minutes: strconv.Itoa(r.Minutes), Intro: r.IntroMD}
-	f, tags, fe := in.form(base, r.Tags())
-	if r.PublishedAt != nil && f.Slug != r.Slug {
-		fe.Add("slug", "A published guide keeps its address, so links to it keep working. Unpublish it to change the address.")
+	saved, err := h.Ops.UpdateGuide(c.UserContext(), u, r.Slug, r.Version, in.input(base, r.Tags()))
+	if err != nil {
+		return in.guideRefusal(err, false)
 	}
-	if fe.Any() {
-		return invalid(fe)
-	}
-	g := models.AuthorGuide{Guide: r.Guide, IntroMD: r.IntroMD, Version: r.Version}
-	err = h.Store.UpdateGuideTagged(ctx, g, r.Version, f, tags)
-	switch {
-	case errors.Is(err, models.ErrStale):
-		return stale()
-	case errors.Is(err, models.ErrConflict):
-		return slugTaken()
-	case err != nil:
-		return err
-	}
-	if r, err = h.Guides.Record(ctx, f.Slug, u.ID); err != nil {
-		return err
-	}
-	return send(c, fiber.StatusOK, guideOf(r, u))
+	return send(c, fiber.StatusOK, guideOf(saved, u))
 }
 
 // Delete answers DELETE /api/v1/guides/{slug} (If-Match required). Only
@@ -159,23 +144,8 @@ func (h *Guides) Delete(c *fiber.Ctx) error {
 	if err := requireMatch(c, guideOf(r, caller(c))); err != nil {
 		return err
 	}
-	if r.PublishedAt != nil {
-		return problem(fiber.StatusConflict, "A published guide cannot be deleted. Unpublish it first (POST /api/v1/guides/"+r.Slug+"/unpublish).")
-	}
-	ctx := c.UserContext()
-	orphans, err := h.Store.DeleteDraftGuide(ctx, r.ID, r.Version)
-	if errors.Is(err, models.ErrStale) {
-		return stale()
-	}
-	if err != nil {
+	if err := h.Ops.DeleteGuide(c.UserContext(), caller(c), r.Slug, r.Version); err != nil {
 		return err
-	}
-	if h.Images != nil {
-		for _, key := range orphans {
-			// The guide is gone either way; a file left behind is never
-			// served (images are served only for a guide that has them).
-			_ = h.Images.Delete(ctx, key)
-		}
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
@@ -186,22 +156,19 @@ func (h *Guides) Publish(c *fiber.Ctx) error { return h.setPublished(c, true) }
 // Unpublish answers POST /api/v1/guides/{slug}/unpublish.
 func (h *Guides) Unpublish(c *fiber.Ctx) error { return h.setPublished(c, false) }
 
-// setPublished goes through the browser's model call, so publishing from
-// the API fires the same guide.published webhook. Either is idempotent,
-// so If-Match is optional.
+// setPublished goes through the operation the browser uses, so
+// publishing from the API fires the same guide.published webhook. Either
+// is idempotent, so If-Match is optional.
 func (h *Guides) setPublished(c *fiber.Ctx, publish bool) error {
 	r, err := h.editable(c)
 	if err != nil {
 		return err
 	}
-	u, ctx := caller(c), c.UserContext()
+	u := caller(c)
 	if err := honourMatch(c, guideOf(r, u)); err != nil {
 		return err
 	}
-	if err := h.Store.SetPublished(ctx, r.ID, publish); err != nil {
-		return err
-	}
-	if r, err = h.Guides.Record(ctx, r.Slug, u.ID); err != nil {
+	if r, err = h.Ops.SetPublished(c.UserContext(), u, r.Slug, publish); err != nil {
 		return err
 	}
 	return send(c, fiber.StatusOK, guideOf(r, u))

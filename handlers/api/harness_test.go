@@ -24,6 +24,8 @@ import (
 	"stepwise/handlers"
 	"stepwise/handlers/api"
 	"stepwise/models"
+	"stepwise/models/passhash"
+	"stepwise/models/secretbox"
 )
 
 // password passes the strength check; every test user has it.
@@ -46,10 +48,10 @@ type server struct {
 func newServer(t *testing.T, opts ...func(*handlers.Deps)) *server {
 	t.Helper()
 	// Passwords are hashed cheaply here; models tests the real cost.
-	models.UseCheapPasswordHashingInTests()
+	passhash.UseCheapHashingInTests()
 	d := dbtest.New(t)
 	m := models.New(d)
-	sealer, err := models.NewSealer(make([]byte, models.SecretKeySize))
+	sealer, err := secretbox.New(make([]byte, secretbox.KeySize))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"mime"
 	"sort"
 	"strconv"
@@ -14,12 +13,10 @@ import (
 	"stepwise/models"
 )
 
-// imageLibrary is what the image endpoints need: the images page's own
-// model calls.
+// imageLibrary is what the image endpoints read: the images page's own
+// store; uploads and deletions go through the authoring operations.
 type imageLibrary interface {
-	Add(ctx context.Context, guideID int64, uploadedBy *int64, name string, data []byte, info models.ImageInfo) (models.Image, error)
 	ForGuide(ctx context.Context, guideID int64) ([]models.Image, error)
-	Delete(ctx context.Context, guideID, id int64) error
 }
 
 // Images serves /api/v1/guides/{slug}/images: a guide's uploaded images,
@@ -86,7 +83,7 @@ func (h *Images) Show(c *fiber.Ctx) error {
 }
 
 // imageTypes are the content types an upload may be sent as; the type
-// stored is still decided from the bytes (models.CheckImage).
+// stored is still decided from the bytes (imagestore.Check).
 var imageTypes = map[string]bool{"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true}
 
 // Upload answers POST /api/v1/guides/{slug}/images: the body is the
@@ -110,46 +107,24 @@ func (h *Images) Upload(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if len(data) > models.MaxImageBytes {
-		return invalid(models.FieldErrors{"body": "The image is larger than 5 MB."})
-	}
-	info, err := models.CheckImage(data)
-	if errors.Is(err, models.ErrBadImage) {
-		return invalid(models.FieldErrors{"body": imageRefusal(err)})
-	}
-	if err != nil {
-		return err
-	}
-	ctx := c.UserContext()
-	before, err := h.Images.ForGuide(ctx, r.ID)
-	if err != nil {
-		return err
-	}
-	status := fiber.StatusCreated
-	for _, img := range before {
-		if img.SHA256 == info.SHA256 {
-			status = fiber.StatusOK
-		}
-	}
-	uid := caller(c).ID
 	// rawBody's slice is the handler's own (fasthttp's buffer, reused
 	// after the handler, only for a body that was never streamed).
 	if !c.Request().IsBodyStream() {
 		data = append([]byte(nil), data...)
 	}
-	img, err := h.Images.Add(ctx, r.ID, &uid, strings.Clone(name), data, info)
+	up, err := h.Guides.Ops.UploadImage(c.UserContext(), caller(c), r.Slug, strings.Clone(name), data)
 	if err != nil {
-		return err
+		return refused(err, func(fe models.FieldErrors) {
+			fe["body"] = fe["image"]
+			delete(fe, "image")
+		})
 	}
-	c.Set(fiber.HeaderLocation, "/api/v1/guides/"+r.Slug+"/images/"+strconv.FormatInt(img.ID, 10))
-	return send(c, status, imageOf(img))
-}
-
-// imageRefusal is CheckImage's refusal as a sentence (its message is fit
-// to show; the sentinel's prefix is not).
-func imageRefusal(err error) string {
-	msg := strings.TrimPrefix(err.Error(), models.ErrBadImage.Error()+": ")
-	return "That image was refused: " + msg + "."
+	status := fiber.StatusOK
+	if up.Created {
+		status = fiber.StatusCreated
+	}
+	c.Set(fiber.HeaderLocation, "/api/v1/guides/"+r.Slug+"/images/"+strconv.FormatInt(up.Image.ID, 10))
+	return send(c, status, imageOf(up.Image))
 }
 
 // Delete answers DELETE /api/v1/guides/{slug}/images/{id} (If-Match of
@@ -163,7 +138,7 @@ func (h *Images) Delete(c *fiber.Ctx) error {
 	if err := requireMatch(c, imageOf(img)); err != nil {
 		return err
 	}
-	if err := h.Images.Delete(c.UserContext(), r.ID, img.ID); err != nil {
+	if err := h.Guides.Ops.DeleteImage(c.UserContext(), caller(c), r.Slug, img.ID); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

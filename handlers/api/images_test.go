@@ -13,6 +13,7 @@ import (
 
 	"stepwise/handlers"
 	"stepwise/models"
+	"stepwise/models/imagestore"
 )
 
 type imageView struct {
@@ -46,14 +47,14 @@ func uploadImage(srv *server, tok, slug, contentType, name string, data []byte) 
 func wideImage(t *testing.T) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, models.MaxImageSide+1, 1))); err != nil {
+	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, imagestore.MaxSide+1, 1))); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
 }
 
 func TestImages(t *testing.T) {
-	files := models.NewMemStore()
+	files := imagestore.NewMem()
 	srv := newServer(t, func(d *handlers.Deps) { d.ImageStore = files })
 	ctx := context.Background()
 	owner, co, other := srv.user(models.RoleAuthor), srv.user(models.RoleAuthor), srv.user(models.RoleAuthor)
@@ -67,7 +68,7 @@ func TestImages(t *testing.T) {
 	t.Run("upload", func(t *testing.T) {
 		r := uploadImage(srv, tok, slug, "image/png", "diagram.png", pic).want(t, http.StatusCreated)
 		r.JSON(t, &img)
-		info, err := models.CheckImage(pic)
+		info, err := imagestore.Check(pic)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,7 +149,7 @@ func TestImages(t *testing.T) {
 			"svg":        []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`),
 			"truncated":  pic[:20],
 			"too wide":   wideImage(t),
-			"over 5 MiB": append(pngOf(t, 11), make([]byte, models.MaxImageBytes)...),
+			"over 5 MiB": append(pngOf(t, 11), make([]byte, imagestore.MaxBytes)...),
 		} {
 			t.Run(name, func(t *testing.T) {
 				p := uploadImage(srv, tok, slug, "image/png", "x.png", data).want(t, http.StatusUnprocessableEntity).Problem(t)

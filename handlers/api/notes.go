@@ -3,29 +3,30 @@ package api
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise/models"
+	"stepwise/models/learning"
 )
 
-// noteStore is what the note endpoints need. Every method takes the
+// noteStore is what the note endpoints read. Every method takes the
 // owner's id, and the handlers only ever pass the caller's: nobody can
-// read or change another learner's note.
+// read another learner's note (nor change it: learning's operations take
+// the caller, not an id).
 type noteStore interface {
 	Get(ctx context.Context, userID, stepID int64) (models.Note, error)
 	After(ctx context.Context, userID, afterStep int64, limit int) ([]models.NoteRecord, error)
-	Replace(ctx context.Context, userID int64, step models.Step, body string, check func(*models.Note) error) (models.Note, bool, error)
-	Remove(ctx context.Context, userID int64, step models.Step, check func(models.Note) error) error
 }
 
-// Notes serves the caller's private notes on steps.
+// Notes serves the caller's private notes on steps; they are written
+// through learning's operations, which the pages share.
 type Notes struct {
-	Guides *Guides
-	Steps  stepFinder
-	Notes  noteStore
+	Guides   *Guides
+	Steps    stepFinder
+	Notes    noteStore
+	Learning *learning.Service
 }
 
 // Note is a private note with the step it is on.
@@ -44,8 +45,8 @@ func noteOf(guideSlug, guideTitle string, position int, stepTitle, body string, 
 		UpdatedAt: updated.UTC(), URL: fmt.Sprintf("/api/v1/guides/%s/steps/%d/note", guideSlug, position)}
 }
 
-func noteOn(r models.GuideRecord, step models.Step, n models.Note) Note {
-	return noteOf(r.Slug, r.Title, step.Position, step.Title, n.Body, n.UpdatedAt)
+func noteOn(g models.Guide, step models.Step, n models.Note) Note {
+	return noteOf(g.Slug, g.Title, step.Position, step.Title, n.Body, n.UpdatedAt)
 }
 
 // List answers GET /api/v1/notes: the caller's notes, in pages.
@@ -77,7 +78,7 @@ func (h *Notes) Show(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, noteOn(r, step, n))
+	return send(c, fiber.StatusOK, noteOn(r.Guide, step, n))
 }
 
 // noteRequest is the body of PUT …/note.
@@ -85,50 +86,47 @@ type noteRequest struct {
 	Body *string `json:"body"`
 }
 
-// Put answers PUT /api/v1/guides/{slug}/steps/{n}/note: 201 when it
-// creates the note; 200 when it replaces one, which needs If-Match so an
-// edit made elsewhere (the browser's autosave) is not overwritten.
+// Put answers PUT /api/v1/guides/{slug}/steps/{n}/note with learning's
+// SaveNote: 201 when it creates the note; 200 when it replaces one, which
+// needs If-Match so an edit made elsewhere (the browser's autosave) is
+// not overwritten.
 func (h *Notes) Put(c *fiber.Ctx) error {
-	r, step, err := trackedStep(c, h.Guides, h.Steps)
-	if err != nil {
-		return err
-	}
 	var in noteRequest
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	if in.Body == nil || strings.TrimSpace(*in.Body) == "" {
-		return invalid(models.FieldErrors{"body": "Write the note; to remove it, DELETE it."})
+	var body string
+	if in.Body != nil {
+		body = *in.Body
 	}
-	body, msg := models.NormalizeNote(*in.Body)
-	if msg != "" {
-		return invalid(models.FieldErrors{"body": msg})
-	}
-	n, created, err := h.Notes.Replace(c.UserContext(), caller(c).ID, step, body, func(current *models.Note) error {
-		if current == nil {
-			return noNoteToMatch(c)
-		}
-		return requireMatch(c, noteOn(r, step, *current))
+	res, err := h.Learning.SaveNote(c.UserContext(), caller(c), learning.NoteInput{
+		StepRef: stepRef(c), Body: body,
+		Check: func(t learning.Target, current *models.Note) error {
+			if current == nil {
+				return noNoteToMatch(c)
+			}
+			return requireMatch(c, noteOn(t.Guide, t.Step, *current))
+		},
 	})
 	if err != nil {
 		return err
 	}
-	out := noteOn(r, step, n)
-	if created {
+	out := noteOn(res.Guide, res.Step, res.Note)
+	if res.Created {
 		c.Location(out.URL)
 		return send(c, fiber.StatusCreated, out)
 	}
 	return send(c, fiber.StatusOK, out)
 }
 
-// Delete answers DELETE /api/v1/guides/{slug}/steps/{n}/note (If-Match).
+// Delete answers DELETE /api/v1/guides/{slug}/steps/{n}/note (If-Match)
+// with learning's DeleteNote.
 func (h *Notes) Delete(c *fiber.Ctx) error {
-	r, step, err := trackedStep(c, h.Guides, h.Steps)
-	if err != nil {
-		return err
-	}
-	err = h.Notes.Remove(c.UserContext(), caller(c).ID, step, func(current models.Note) error {
-		return requireMatch(c, noteOn(r, step, current))
+	_, err := h.Learning.DeleteNote(c.UserContext(), caller(c), learning.NoteDeletion{
+		StepRef: stepRef(c),
+		Check: func(t learning.Target, current models.Note) error {
+			return requireMatch(c, noteOn(t.Guide, t.Step, current))
+		},
 	})
 	if err != nil {
 		return err

@@ -6,7 +6,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"stepwise/handlers/refusal"
 	"stepwise/models"
+	"stepwise/models/learning"
 )
 
 // stepFinder finds step n of a guide, draft or not: whether the caller
@@ -46,9 +48,9 @@ func visibleStep(c *fiber.Ctx, guides *Guides, steps stepFinder) (models.GuideRe
 	return stepIn(c, guides.visible, steps)
 }
 
-// trackedStep is visibleStep for what a learner does on a step (complete
-// it, answer its quiz, keep a note): the policy's TrackProgress, as in the
-// browser, so a draft's editor gets 403 and everyone else 404.
+// trackedStep is visibleStep for reading what a learner keeps on a step
+// (their note): the policy's TrackProgress, as learning's operations
+// apply it to changes, so a draft's editor gets 403 and everyone else 404.
 func trackedStep(c *fiber.Ctx, guides *Guides, steps stepFinder) (models.GuideRecord, models.Step, error) {
 	r, step, err := visibleStep(c, guides, steps)
 	if err != nil {
@@ -59,34 +61,22 @@ func trackedStep(c *fiber.Ctx, guides *Guides, steps stepFinder) (models.GuideRe
 
 // progressSteps is what the progress endpoints need from the steps.
 type progressSteps interface {
-	stepFinder
 	Outline(ctx context.Context, guideID, userID int64) ([]models.StepLink, error)
 }
 
-// progressStore marks steps complete.
-type progressStore interface {
-	Set(ctx context.Context, userID int64, step models.Step, done bool) error
-}
-
-// completionRule says whether a required quiz stands in the way.
-type completionRule interface {
-	MayComplete(ctx context.Context, userID, stepID int64) (bool, error)
-}
-
-// progressCertificates issues and reads certificates.
+// progressCertificates reads the caller's certificate for a guide.
 type progressCertificates interface {
-	IssueIfComplete(ctx context.Context, user models.User, guide models.Guide) (string, error)
 	CodeFor(ctx context.Context, userID, guideID int64) (string, error)
 }
 
-// Progress serves a learner's progress through a guide and the
-// completion of its steps.
+// Progress serves a learner's progress through a guide and, through
+// learning's operations (which the pages share), the completion of its
+// steps.
 type Progress struct {
 	Guides       *Guides
 	Steps        progressSteps
-	Progress     progressStore
-	Quizzes      completionRule
 	Certificates progressCertificates
+	Learning     *learning.Service
 }
 
 // GuideProgress is the caller's progress through one guide.
@@ -110,11 +100,10 @@ type StepProgress struct {
 // verifies it.
 func certificatePage(code string) string { return "/certificates/" + code }
 
-// progressOf reads the caller's progress through guide: the outline with
-// check marks and their certificate for it.
-func (h *Progress) progressOf(c *fiber.Ctx, guide models.GuideRecord) (GuideProgress, error) {
-	ctx := c.UserContext()
-	u := caller(c)
+// progressOf reads u's progress through guide: the outline with check
+// marks and their certificate for it. ctx may carry an operation's
+// transaction, so If-Match is compared with the progress it changes.
+func (h *Progress) progressOf(ctx context.Context, u *models.User, guide models.Guide) (GuideProgress, error) {
 	links, err := h.Steps.Outline(ctx, guide.ID, u.ID)
 	if err != nil {
 		return GuideProgress{}, err
@@ -144,94 +133,71 @@ func (h *Progress) Show(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.progressOf(c, r)
+	p, err := h.progressOf(c.UserContext(), caller(c), r.Guide)
 	if err != nil {
 		return err
 	}
 	return send(c, fiber.StatusOK, p)
 }
 
-// errQuizRequired refuses completing a step whose required quiz the
-// caller has not passed: the state of the quiz, not the request, is what
-// stands in the way, so it is a 409 like the browser's refusal.
-func errQuizRequired() *Problem {
-	p := problem(fiber.StatusConflict, "Pass this step's quiz (every answer right in one attempt) before marking the step complete.")
+// stepRef is the step the route names, for learning's operations, which
+// find it and decide who may act on it (a :n that is not a positive
+// number is not found there).
+func stepRef(c *fiber.Ctx) learning.StepRef {
+	n, _ := strconv.Atoi(c.Params("n"))
+	return learning.StepRef{Guide: c.Params("slug"), Step: n}
+}
+
+// completion is the input of the completion endpoints: the step, and
+// If-Match, when sent, compared with the caller's progress in the
+// operation's transaction.
+func (h *Progress) completion(c *fiber.Ctx) learning.StepInput {
+	return learning.StepInput{StepRef: stepRef(c), Check: func(ctx context.Context, t learning.Target) error {
+		p, err := h.progressOf(ctx, caller(c), t.Guide)
+		if err != nil {
+			return err
+		}
+		return honourMatch(c, p)
+	}}
+}
+
+// completionRefused answers a refused completion: a required quiz not
+// passed links to its section of the reference; the status and reason
+// are the refusal's, as on the pages. Anything else goes to the problem
+// handler as it is.
+func completionRefused(err error) error {
+	r, ok := models.AsRefusal(err)
+	if !ok || r.Code != learning.CodeQuizNotPassed {
+		return err
+	}
+	p := problem(refusal.Status(r.Kind), r.Reason)
 	p.Type = "/api/docs#quiz-required"
 	return p
 }
 
-// Complete answers PUT /api/v1/guides/{slug}/steps/{n}/completion: the
-// step is marked complete (again, harmlessly) and, when it was the last
-// one, the certificate is issued, as in the browser. If-Match is optional
-// and compares with the guide's progress.
+// Complete answers PUT /api/v1/guides/{slug}/steps/{n}/completion with
+// learning's CompleteStep: the step is marked complete (again,
+// harmlessly) and, when it was the last one, the certificate is issued,
+// as in the browser. If-Match is optional and compares with the guide's
+// progress.
 func (h *Progress) Complete(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	u := caller(c)
-	r, step, before, err := h.tracked(c)
+	res, err := h.Learning.CompleteStep(c.UserContext(), caller(c), h.completion(c))
 	if err != nil {
-		return err
+		return completionRefused(err)
 	}
-	if before.has(step.Position) && (before.Done < before.Total || before.CertificateURL != nil) {
-		// Done already (a syncing script repeats itself): nothing to
-		// write, and the answer is the progress as it stands.
-		return send(c, fiber.StatusOK, before)
-	}
-	ok, err := h.Quizzes.MayComplete(ctx, u.ID, step.ID)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return errQuizRequired()
-	}
-	if err := h.Progress.Set(ctx, u.ID, step, true); err != nil {
-		return err
-	}
-	if _, err := h.Certificates.IssueIfComplete(ctx, *u, r.Guide); err != nil {
-		return err
-	}
-	p, err := h.progressOf(c, r)
+	p, err := h.progressOf(c.UserContext(), caller(c), res.Guide)
 	if err != nil {
 		return err
 	}
 	return send(c, fiber.StatusOK, p)
 }
 
-// Uncomplete answers DELETE /api/v1/guides/{slug}/steps/{n}/completion.
-// Undoing is always allowed and keeps a certificate already issued.
+// Uncomplete answers DELETE /api/v1/guides/{slug}/steps/{n}/completion
+// with learning's UndoStep. Undoing is always allowed (a step not done
+// stays so) and keeps a certificate already issued.
 func (h *Progress) Uncomplete(c *fiber.Ctx) error {
-	_, step, before, err := h.tracked(c)
-	if err != nil {
-		return err
-	}
-	if !before.has(step.Position) {
-		return c.SendStatus(fiber.StatusNoContent) // not done: nothing to undo
-	}
-	if err := h.Progress.Set(c.UserContext(), caller(c).ID, step, false); err != nil {
+	if _, err := h.Learning.UndoStep(c.UserContext(), caller(c), h.completion(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
-}
-
-// tracked loads the step the route names and the caller's progress in
-// its guide, and applies an If-Match the caller sent to that progress.
-func (h *Progress) tracked(c *fiber.Ctx) (models.GuideRecord, models.Step, GuideProgress, error) {
-	r, step, err := trackedStep(c, h.Guides, h.Steps)
-	if err != nil {
-		return r, step, GuideProgress{}, err
-	}
-	p, err := h.progressOf(c, r)
-	if err != nil {
-		return r, step, p, err
-	}
-	return r, step, p, honourMatch(c, p)
-}
-
-// has reports whether step n is done.
-func (p GuideProgress) has(n int) bool {
-	for _, s := range p.Steps {
-		if s.N == n {
-			return s.Done
-		}
-	}
-	return false
 }

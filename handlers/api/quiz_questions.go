@@ -42,10 +42,9 @@ type questionRequest struct {
 	Choices     *[]QuestionChoice `json:"choices"`
 }
 
-// apply returns in with the request's fields over it, normalized and
-// validated by the same rules as the quiz editor. The validator's
-// "correct" message is about the choices, the field the API takes.
-func (r questionRequest) apply(in models.QuestionInput) (models.QuestionInput, models.FieldErrors) {
+// apply returns in with the request's fields over it; the operation
+// normalizes and validates the result by the quiz editor's rules.
+func (r questionRequest) apply(in models.QuestionInput) models.QuestionInput {
 	if r.Kind != nil {
 		in.Kind = *r.Kind
 	}
@@ -61,24 +60,33 @@ func (r questionRequest) apply(in models.QuestionInput) (models.QuestionInput, m
 			in.Choices[i] = models.Choice(ch)
 		}
 	}
-	in.Normalize()
-	fe := in.Validate()
-	if msg, ok := fe["correct"]; ok {
-		delete(fe, "correct")
-		fe.Add("choices", msg)
-	}
-	return in, fe
+	return in
+}
+
+// questionRefusal is a question operation's refusal; the validator's
+// "correct" message is about the choices, the field the API takes.
+func questionRefusal(err error) error {
+	return refused(err, func(fe models.FieldErrors) {
+		if msg, ok := fe["correct"]; ok {
+			delete(fe, "correct")
+			fe.Add("choices", msg)
+		}
+	})
 }
 
 // editableStep loads the guide the route names, if the caller may edit
 // it (404 when they may not see it, 403 when they may only read it), and
-// its step :n.
-func (h *Quizzes) editableStep(c *fiber.Ctx) (models.GuideRecord, models.Step, error) {
-	return stepIn(c, h.Guides.editable, h.Steps)
+// its step :n (authoring.EditableStep).
+func (h *Quizzes) editableStep(c *fiber.Ctx) (models.GuideRecord, models.EditStep, error) {
+	n, err := stepNumber(c)
+	if err != nil {
+		return models.GuideRecord{}, models.EditStep{}, err
+	}
+	return h.Guides.Ops.EditableStep(c.UserContext(), caller(c), c.Params("slug"), n)
 }
 
 // question loads the editable step and its question :id.
-func (h *Quizzes) question(c *fiber.Ctx) (models.GuideRecord, models.Step, models.Question, error) {
+func (h *Quizzes) question(c *fiber.Ctx) (models.GuideRecord, models.EditStep, models.Question, error) {
 	r, step, err := h.editableStep(c)
 	if err != nil {
 		return r, step, models.Question{}, err
@@ -87,21 +95,8 @@ func (h *Quizzes) question(c *fiber.Ctx) (models.GuideRecord, models.Step, model
 	if err != nil {
 		return r, step, models.Question{}, err
 	}
-	q, err := h.find(c, step, id)
+	q, err := h.Guides.Ops.Question(c.UserContext(), step.ID, id)
 	return r, step, q, err
-}
-
-func (h *Quizzes) find(c *fiber.Ctx, step models.Step, id int64) (models.Question, error) {
-	qs, err := h.Quizzes.Questions(c.UserContext(), step.ID)
-	if err != nil {
-		return models.Question{}, err
-	}
-	for _, q := range qs {
-		if q.ID == id {
-			return q, nil
-		}
-	}
-	return models.Question{}, errNotFound
 }
 
 // ShowQuestion answers GET …/quiz/questions/{id}, for the guide's editors.
@@ -124,25 +119,17 @@ func (h *Quizzes) AddQuestion(c *fiber.Ctx) error {
 	if err := decode(c, &body); err != nil {
 		return err
 	}
-	in, fe := body.apply(models.QuestionInput{})
-	if fe.Any() {
-		return invalid(fe)
-	}
-	id, err := h.Quizzes.Add(c.UserContext(), step.ID, in)
+	q, err := h.Guides.Ops.SaveQuestion(c.UserContext(), caller(c), r.Slug, step.Position, 0, body.apply(models.QuestionInput{}))
 	if err != nil {
-		return err
+		return questionRefusal(err)
 	}
-	q, err := h.find(c, step, id)
-	if err != nil {
-		return err
-	}
-	c.Location(fmt.Sprintf("/api/v1/guides/%s/steps/%d/quiz/questions/%d", r.Slug, step.Position, id))
+	c.Location(fmt.Sprintf("/api/v1/guides/%s/steps/%d/quiz/questions/%d", r.Slug, step.Position, q.ID))
 	return send(c, fiber.StatusCreated, questionOf(q))
 }
 
 // UpdateQuestion answers PATCH …/quiz/questions/{id} (If-Match).
 func (h *Quizzes) UpdateQuestion(c *fiber.Ctx) error {
-	_, step, q, err := h.question(c)
+	r, step, q, err := h.question(c)
 	if err != nil {
 		return err
 	}
@@ -153,15 +140,9 @@ func (h *Quizzes) UpdateQuestion(c *fiber.Ctx) error {
 	if err := decode(c, &body); err != nil {
 		return err
 	}
-	in, fe := body.apply(models.QuestionInput{Kind: q.Kind, Prompt: q.Prompt, Explanation: q.Explanation, Choices: q.Choices})
-	if fe.Any() {
-		return invalid(fe)
-	}
-	if err := h.Quizzes.Update(c.UserContext(), step.ID, q.ID, in); err != nil {
-		return err
-	}
-	if q, err = h.find(c, step, q.ID); err != nil {
-		return err
+	in := body.apply(models.QuestionInput{Kind: q.Kind, Prompt: q.Prompt, Explanation: q.Explanation, Choices: q.Choices})
+	if q, err = h.Guides.Ops.SaveQuestion(c.UserContext(), caller(c), r.Slug, step.Position, q.ID, in); err != nil {
+		return questionRefusal(err)
 	}
 	return send(c, fiber.StatusOK, questionOf(q))
 }
@@ -169,14 +150,14 @@ func (h *Quizzes) UpdateQuestion(c *fiber.Ctx) error {
 // DeleteQuestion answers DELETE …/quiz/questions/{id} (If-Match); the
 // learners' answers to it go with it.
 func (h *Quizzes) DeleteQuestion(c *fiber.Ctx) error {
-	_, step, q, err := h.question(c)
+	r, step, q, err := h.question(c)
 	if err != nil {
 		return err
 	}
 	if err := requireMatch(c, questionOf(q)); err != nil {
 		return err
 	}
-	if err := h.Quizzes.Delete(c.UserContext(), step.ID, q.ID); err != nil {
+	if err := h.Guides.Ops.DeleteQuestion(c.UserContext(), caller(c), r.Slug, step.Position, q.ID); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -50,8 +49,7 @@ func (h *QuizStats) Show(c *fiber.Ctx) error {
 		return err
 	}
 	stats, err := h.Quizzes.Stats(c.UserContext(), r.ID)
-	// The page treats "no quiz" as an empty table; so does the API.
-	if err != nil && !errors.Is(err, models.ErrNotFound) {
+	if err != nil {
 		return err
 	}
 	out := GuideQuizStats{Guide: r.Slug, Questions: make([]QuestionStats, len(stats))}

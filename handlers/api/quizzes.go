@@ -3,11 +3,11 @@ package api
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise/models"
+	"stepwise/models/learning"
 )
 
 // quizStore is what the quiz endpoints need from the quiz store.
@@ -17,15 +17,15 @@ type quizStore interface {
 	Add(ctx context.Context, stepID int64, in models.QuestionInput) (int64, error)
 	Update(ctx context.Context, stepID, id int64, in models.QuestionInput) error
 	Delete(ctx context.Context, stepID, id int64) error
-	Answer(ctx context.Context, userID, stepID int64, chosen map[int64][]int) (bool, error)
 }
 
-// Quizzes serves a step's quiz: answering it, and its questions for the
-// guide's editors.
+// Quizzes serves a step's quiz: answering it (learning's AnswerQuiz,
+// which the pages share), and its questions for the guide's editors.
 type Quizzes struct {
-	Guides  *Guides
-	Steps   stepFinder
-	Quizzes quizStore
+	Guides   *Guides
+	Steps    stepFinder
+	Quizzes  quizStore
+	Learning *learning.Service
 }
 
 // Quiz is a step's quiz as the caller sees it. Learners get the questions
@@ -140,72 +140,14 @@ type attemptRequest struct {
 // unknown question, a choice out of range, two choices for a single-choice
 // question) is a 422, never silently dropped.
 func (h *Quizzes) Attempt(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	u := caller(c)
-	r, step, err := trackedStep(c, h.Guides, h.Steps)
-	if err != nil {
-		return err
-	}
 	var in attemptRequest
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	questions, err := h.Quizzes.Questions(ctx, step.ID)
+	res, err := h.Learning.AnswerQuiz(c.UserContext(), caller(c), learning.QuizAnswers{StepRef: stepRef(c), Answers: in.Answers})
 	if err != nil {
 		return err
 	}
-	if len(questions) == 0 {
-		return problem(fiber.StatusNotFound, "This step has no quiz.")
-	}
-	chosen, fe := readAnswers(in, questions)
-	if fe.Any() {
-		return invalid(fe)
-	}
-	if _, err := h.Quizzes.Answer(ctx, u.ID, step.ID, chosen); err != nil {
-		return err
-	}
-	q, err := h.Quizzes.ForStep(ctx, step.ID, u.ID)
-	if err != nil {
-		return err
-	}
-	c.Location(fmt.Sprintf("/api/v1/guides/%s/steps/%d/quiz", r.Slug, step.Position))
-	return send(c, fiber.StatusCreated, attemptOf(q))
-}
-
-// readAnswers checks the answers against the step's questions.
-func readAnswers(in attemptRequest, questions []models.Question) (map[int64][]int, models.FieldErrors) {
-	fe := models.FieldErrors{}
-	if in.Answers == nil {
-		fe.Add("answers", "Give an object mapping each question id to the indexes of the choices you pick.")
-		return nil, fe
-	}
-	byID := map[int64]models.Question{}
-	for _, q := range questions {
-		byID[q.ID] = q
-	}
-	chosen := map[int64][]int{}
-	for key, picks := range in.Answers {
-		field := "answers." + key
-		id, err := strconv.ParseInt(key, 10, 64)
-		q, ok := byID[id]
-		if err != nil || !ok {
-			fe.Add(field, "This step's quiz has no question with this id.")
-			continue
-		}
-		seen := map[int]bool{}
-		for _, i := range picks {
-			switch {
-			case i < 0 || i >= len(q.Choices):
-				fe.Add(field, fmt.Sprintf("Choose choice indexes from 0 to %d.", len(q.Choices)-1))
-			case seen[i]:
-				fe.Add(field, "Choose each choice at most once.")
-			}
-			seen[i] = true
-		}
-		if q.Kind != models.QuizMultiple && len(picks) > 1 {
-			fe.Add(field, "This question takes one choice.")
-		}
-		chosen[id] = picks
-	}
-	return chosen, fe
+	c.Location(fmt.Sprintf("/api/v1/guides/%s/steps/%d/quiz", res.Guide.Slug, res.Step.Position))
+	return send(c, fiber.StatusCreated, attemptOf(res.Quiz))
 }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"time"
 
@@ -11,12 +10,12 @@ import (
 	"stepwise/models"
 )
 
-// revisionStore is what the revision endpoints need: the revisions
-// page's own model calls.
+// revisionStore is what the revision endpoints read: the revisions
+// page's own model calls; a restore goes through the authoring
+// operations.
 type revisionStore interface {
 	Revisions(ctx context.Context, stepID int64) ([]models.Revision, error)
 	Revision(ctx context.Context, stepID, id int64) (models.Revision, error)
-	SaveStep(ctx context.Context, stepID int64, version int, f models.StepForm, userID int64, published bool) (int, error)
 }
 
 // Revisions serves /api/v1/guides/{slug}/steps/{n}/revisions: the saved
@@ -97,18 +96,11 @@ func (h *Revisions) Restore(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u, ctx := caller(c), c.UserContext()
+	u := caller(c)
 	if err := requireMatch(c, stepOf(g, s, u)); err != nil {
 		return err
 	}
-	_, err = h.Store.SaveStep(ctx, s.ID, s.Version, models.StepForm{Title: r.Title, Body: r.BodyMD}, u.ID, g.PublishedAt != nil)
-	if errors.Is(err, models.ErrStale) {
-		return stale()
-	}
-	if err != nil {
-		return err
-	}
-	s, err = h.Steps.Guides.Store.Step(ctx, g.ID, s.Position)
+	s, err = h.Steps.Guides.Ops.RestoreRevision(c.UserContext(), u, g.Slug, s.Position, r.ID, s.Version)
 	if err != nil {
 		return err
 	}

@@ -23,9 +23,8 @@ type Deps struct {
 	Admin     *admin.Service
 	// RateLimit is each token's allowance; zero means DefaultRateLimit.
 	RateLimit models.RateLimit
-	// Library is the guides' image rows and files, and their zip
-	// archives (images.go, archives.go); deleting a guide removes the
-	// files no other guide uses from its store.
+	// Library is the guides' image rows (images.go lists them); the
+	// Authoring operations upload, delete, import and export through it.
 	Library *models.Images
 	// Logger returns the request's logger (with its request id); nil
 	// means slog's default.
@@ -44,7 +43,7 @@ func Register(app *fiber.App, d Deps) {
 
 	// Without a token: the document, and creating a token with a password.
 	v1.Get("/openapi.json", serveDocument)
-	tokens := &Tokens{Tokens: m.APITokens, Users: m.Users, TwoFactor: m.TwoFactor, Throttle: m.Throttle, Audit: m.Audit}
+	tokens := &Tokens{Accounts: d.Accounts, Tokens: m.APITokens}
 	v1.Post("/tokens", tokens.Create)
 
 	// Everything else: a token with the method's scope, within its rate.
@@ -62,10 +61,7 @@ func Register(app *fiber.App, d Deps) {
 
 	// Guides and their steps: reading, and authoring with the browser's
 	// rules (guides.go, guides_write.go, steps.go).
-	guides := &Guides{Guides: m.Guides, Store: m.Authoring, Steps: m.Steps}
-	if d.Library != nil {
-		guides.Images = d.Library.Store
-	}
+	guides := &Guides{Ops: d.Authoring, Guides: m.Guides, Steps: m.Steps}
 	v1.Get("/guides", guides.List)
 	v1.Post("/guides", guides.Create)
 	v1.Get("/guides/:slug", guides.Show)
@@ -73,7 +69,7 @@ func Register(app *fiber.App, d Deps) {
 	v1.Delete("/guides/:slug", guides.Delete)
 	v1.Post("/guides/:slug/publish", guides.Publish)
 	v1.Post("/guides/:slug/unpublish", guides.Unpublish)
-	steps := &Steps{Guides: guides}
+	steps := &Steps{Guides: guides, Store: m.Authoring}
 	v1.Get("/guides/:slug/steps", steps.List)
 	v1.Post("/guides/:slug/steps", steps.Create)
 	v1.Get("/guides/:slug/steps/:n", steps.Show)
@@ -83,18 +79,18 @@ func Register(app *fiber.App, d Deps) {
 
 	// A learner's side of a step: its quiz (questions for the guide's
 	// editors), completion, notes, progress and "My learning".
-	quizzes := &Quizzes{Guides: guides, Steps: m.Steps, Quizzes: m.Quizzes}
+	quizzes := &Quizzes{Guides: guides, Steps: m.Steps, Quizzes: m.Quizzes, Learning: d.Learning}
 	v1.Get("/guides/:slug/steps/:n/quiz", quizzes.Show)
 	v1.Post("/guides/:slug/steps/:n/quiz/attempts", quizzes.Attempt)
 	v1.Post("/guides/:slug/steps/:n/quiz/questions", quizzes.AddQuestion)
 	v1.Get("/guides/:slug/steps/:n/quiz/questions/:id", quizzes.ShowQuestion)
 	v1.Patch("/guides/:slug/steps/:n/quiz/questions/:id", quizzes.UpdateQuestion)
 	v1.Delete("/guides/:slug/steps/:n/quiz/questions/:id", quizzes.DeleteQuestion)
-	progress := &Progress{Guides: guides, Steps: m.Steps, Progress: m.Progress, Quizzes: m.Quizzes, Certificates: m.Certificates}
+	progress := &Progress{Guides: guides, Steps: m.Steps, Certificates: m.Certificates, Learning: d.Learning}
 	v1.Get("/guides/:slug/progress", progress.Show)
 	v1.Put("/guides/:slug/steps/:n/completion", progress.Complete)
 	v1.Delete("/guides/:slug/steps/:n/completion", progress.Uncomplete)
-	notes := &Notes{Guides: guides, Steps: m.Steps, Notes: m.Notes}
+	notes := &Notes{Guides: guides, Steps: m.Steps, Notes: m.Notes, Learning: d.Learning}
 	v1.Get("/notes", notes.List)
 	v1.Get("/guides/:slug/steps/:n/note", notes.Show)
 	v1.Put("/guides/:slug/steps/:n/note", notes.Put)
@@ -121,7 +117,7 @@ func Register(app *fiber.App, d Deps) {
 	v1.Post("/guides/:slug/images", images.Upload)
 	v1.Get("/guides/:slug/images/:id", images.Show)
 	v1.Delete("/guides/:slug/images/:id", images.Delete)
-	archives := &Archives{Guides: guides, Archives: d.Library}
+	archives := &Archives{Ops: d.Authoring}
 	v1.Get("/guides/:slug/export", archives.Export)
 	v1.Post("/guides/import", archives.Import)
 
@@ -129,18 +125,18 @@ func Register(app *fiber.App, d Deps) {
 	// own data download, audited like the account page's (export.go).
 	certificates := &Certificates{Certificates: m.Certificates}
 	v1.Get("/certificates/:code", certificates.Show)
-	export := &Export{Users: m.Users, Audit: m.Audit}
+	export := &Export{Accounts: d.Accounts}
 	v1.Get("/me/export", export.Show)
 
 	// Admin: accounts, with the admin page's rules and audit events.
-	users := &Users{Users: m.Users, Audit: m.Audit}
+	users := &Users{Users: m.Users, Admin: d.Admin}
 	v1.Get("/users", admin, users.List)
 	v1.Get("/users/:id", admin, users.Show)
 	v1.Patch("/users/:id", admin, users.Update)
 
 	// Webhooks (webhooks.go): the caller's own subscriptions, with the
 	// account page's rules and audit events.
-	webhooks := &Webhooks{Store: m.Webhooks, Audit: m.Audit}
+	webhooks := &Webhooks{Store: m.Webhooks, Admin: d.Admin}
 	v1.Get("/webhooks", webhooks.List)
 	v1.Post("/webhooks", webhooks.Create)
 	v1.Get("/webhooks/:id", webhooks.Show)

@@ -2,13 +2,13 @@ package api
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise/models"
+	"stepwise/models/authoring"
 )
 
 // stepLinks lists a guide's steps in order, without bodies.
@@ -16,10 +16,17 @@ type stepLinks interface {
 	List(ctx context.Context, guideID int64) ([]models.StepLink, error)
 }
 
+// stepReader reads one step with its Markdown and version.
+type stepReader interface {
+	Step(ctx context.Context, guideID int64, n int) (models.EditStep, error)
+}
+
 // Steps serves /api/v1/guides/{slug}/steps. A step is visible exactly
-// when its guide is (guides.go), and changed by those who may edit it.
+// when its guide is (guides.go), and changed by those who may edit it,
+// through the authoring operations.
 type Steps struct {
 	Guides *Guides
+	Store  stepReader
 }
 
 // Step is a step as the API shows it. BodyMarkdown and Version are only
@@ -93,32 +100,25 @@ func (h *Steps) Show(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s, err := h.step(c, r)
+	n, err := stepNumber(c)
+	if err != nil {
+		return err
+	}
+	s, err := h.Store.Step(c.UserContext(), r.ID, n)
 	if err != nil {
 		return err
 	}
 	return send(c, fiber.StatusOK, stepOf(r, s, caller(c)))
 }
 
-// step loads the step the route's {n} names in the guide; 404 for a
-// number that is not a step.
-func (h *Steps) step(c *fiber.Ctx, r models.GuideRecord) (models.EditStep, error) {
+// editing loads the guide (which the caller must be allowed to edit) and
+// its step {n} (authoring.EditableStep).
+func (h *Steps) editing(c *fiber.Ctx) (models.GuideRecord, models.EditStep, error) {
 	n, err := stepNumber(c)
 	if err != nil {
-		return models.EditStep{}, err
+		return models.GuideRecord{}, models.EditStep{}, err
 	}
-	return h.Guides.Store.Step(c.UserContext(), r.ID, n)
-}
-
-// editing loads the guide (which the caller must be allowed to edit) and
-// its step {n}.
-func (h *Steps) editing(c *fiber.Ctx) (models.GuideRecord, models.EditStep, error) {
-	r, err := h.Guides.editable(c)
-	if err != nil {
-		return r, models.EditStep{}, err
-	}
-	s, err := h.step(c, r)
-	return r, s, err
+	return h.Guides.Ops.EditableStep(c.UserContext(), caller(c), c.Params("slug"), n)
 }
 
 // stepRequest is the body of POST and PATCH on steps; in a PATCH an
@@ -128,9 +128,8 @@ type stepRequest struct {
 	BodyMarkdown *string `json:"body_markdown"`
 }
 
-// form applies the request to base and validates the result with the
-// step editor's rules, naming fields as the JSON does.
-func (in stepRequest) form(base models.StepForm) (models.StepForm, models.FieldErrors) {
+// form applies the request to base; the operation validates the result.
+func (in stepRequest) form(base models.StepForm) models.StepForm {
 	f := base
 	if in.Title != nil {
 		f.Title = *in.Title
@@ -139,12 +138,18 @@ func (in stepRequest) form(base models.StepForm) (models.StepForm, models.FieldE
 		f.Body = *in.BodyMarkdown
 	}
 	f.Title = strings.TrimSpace(f.Title)
-	fe := f.Validate()
-	if msg, ok := fe["body"]; ok {
-		delete(fe, "body")
-		fe.Add("body_markdown", msg)
-	}
-	return f, fe
+	return f
+}
+
+// stepRefusal is a step operation's refusal with its fields named as the
+// JSON names them.
+func stepRefusal(err error) error {
+	return refused(err, func(fe models.FieldErrors) {
+		if msg, ok := fe["body"]; ok {
+			delete(fe, "body")
+			fe.Add("body_markdown", msg)
+		}
+	})
 }
 
 // Create answers POST /api/v1/guides/{slug}/steps: a step appended to
@@ -158,20 +163,12 @@ func (h *Steps) Create(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	f, fe := in.form(models.StepForm{})
-	if fe.Any() {
-		return invalid(fe)
-	}
-	u, ctx := caller(c), c.UserContext()
-	n, err := h.Guides.Store.AddStepWritten(ctx, r.ID, f, u.ID, r.PublishedAt != nil)
+	u := caller(c)
+	s, err := h.Guides.Ops.AddStep(c.UserContext(), u, r.Slug, in.form(models.StepForm{}))
 	if err != nil {
-		return err
+		return stepRefusal(err)
 	}
-	s, err := h.Guides.Store.Step(ctx, r.ID, n)
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderLocation, "/api/v1/guides/"+r.Slug+"/steps/"+strconv.Itoa(n))
+	c.Set(fiber.HeaderLocation, "/api/v1/guides/"+r.Slug+"/steps/"+strconv.Itoa(s.Position))
 	return send(c, fiber.StatusCreated, stepOf(r, s, u))
 }
 
@@ -183,7 +180,7 @@ func (h *Steps) Update(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u, ctx := caller(c), c.UserContext()
+	u := caller(c)
 	if err := requireMatch(c, stepOf(r, s, u)); err != nil {
 		return err
 	}
@@ -191,25 +188,16 @@ func (h *Steps) Update(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	f, fe := in.form(models.StepForm{Title: s.Title, Body: s.BodyMD})
-	if fe.Any() {
-		return invalid(fe)
-	}
+	f := in.form(models.StepForm{Title: s.Title, Body: s.BodyMD})
 	if f.Title == s.Title && f.Body == s.BodyMD {
 		// Nothing changes: no new version, no revision, the same ETag.
 		return send(c, fiber.StatusOK, stepOf(r, s, u))
 	}
-	_, err = h.Guides.Store.SaveStep(ctx, s.ID, s.Version, f, u.ID, r.PublishedAt != nil)
-	if errors.Is(err, models.ErrStale) {
-		return stale()
-	}
+	saved, err := h.Guides.Ops.SaveStep(c.UserContext(), u, r.Slug, s.Position, authoring.StepSave{Form: f, Version: s.Version})
 	if err != nil {
-		return err
+		return stepRefusal(err)
 	}
-	if s, err = h.Guides.Store.Step(ctx, r.ID, s.Position); err != nil {
-		return err
-	}
-	return send(c, fiber.StatusOK, stepOf(r, s, u))
+	return send(c, fiber.StatusOK, stepOf(r, saved, u))
 }
 
 // Delete answers DELETE /api/v1/guides/{slug}/steps/{n} (If-Match
@@ -222,11 +210,8 @@ func (h *Steps) Delete(c *fiber.Ctx) error {
 	if err := requireMatch(c, stepOf(r, s, caller(c))); err != nil {
 		return err
 	}
-	err = h.Guides.Store.DeleteStepChecked(c.UserContext(), r.ID, s.Position, s.ID, s.Version)
-	if errors.Is(err, models.ErrStale) {
-		return stale()
-	}
-	if err != nil {
+	ref := authoring.StepRef{ID: s.ID, Version: s.Version}
+	if err := h.Guides.Ops.DeleteStep(c.UserContext(), caller(c), r.Slug, s.Position, ref); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -237,10 +222,6 @@ type moveRequest struct {
 	To *int `json:"to"`
 }
 
-// maxPosition bounds "to"; a larger one would only be clamped to the
-// last step anyway.
-const maxPosition = 100000
-
 // Move answers POST /api/v1/guides/{slug}/steps/{n}/move: the step goes
 // to position "to" (past the end: last), the steps between shift, and the
 // answer is the guide's steps in their new order. If-Match is optional;
@@ -250,7 +231,7 @@ func (h *Steps) Move(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u, ctx := caller(c), c.UserContext()
+	u := caller(c)
 	if err := honourMatch(c, stepOf(r, s, u)); err != nil {
 		return err
 	}
@@ -258,22 +239,13 @@ func (h *Steps) Move(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	if in.To == nil || *in.To < 1 || *in.To > maxPosition {
-		return invalid(models.FieldErrors{"to": "Give the step's new number, from 1 (a number past the last step moves it to the end)."})
+	to := 0 // absent: refused by the operation, as any position out of range
+	if in.To != nil {
+		to = *in.To
 	}
-	_, err = h.Guides.Store.MoveStepChecked(ctx, r.ID, s.Position, s.ID, *in.To)
-	if errors.Is(err, models.ErrStale) {
-		if c.Get(fiber.HeaderIfMatch) != "" {
-			return stale()
-		}
-		return problem(fiber.StatusConflict, "The guide's steps changed while your request was handled. List them again and retry.")
-	}
+	links, err := h.Guides.Ops.MoveStep(c.UserContext(), u, r.Slug, s.Position, to, authoring.StepRef{ID: s.ID, Version: -1})
 	if err != nil {
-		return err
-	}
-	links, err := h.Guides.Steps.List(ctx, r.ID)
-	if err != nil {
-		return err
+		return stepRefusal(err)
 	}
 	return send(c, fiber.StatusOK, List[StepSummary]{Items: summariesOf(r.Slug, links)})
 }

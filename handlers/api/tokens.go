@@ -1,26 +1,22 @@
 package api
 
 import (
-	"context"
-	"errors"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise/models"
+	"stepwise/models/accounts"
 )
 
 // Tokens serves /api/v1/tokens: creating a token with an email and
 // password (so a script can start from nothing, as the README's walk-
-// through does), and listing and revoking the caller's tokens.
+// through does), and listing and revoking the caller's tokens. The rules
+// are the accounts operations', shared with the login and token pages.
 type Tokens struct {
-	Tokens    *models.APITokens
-	Users     *models.Users
-	TwoFactor *models.TwoFactor
-	Throttle  *models.Throttle
-	Audit     *models.Audit
+	Accounts *accounts.Service
+	Tokens   *models.APITokens
 }
 
 // Token is a personal access token as the API lists it; Token (the text)
@@ -61,102 +57,33 @@ type tokenRequest struct {
 }
 
 // Create answers POST /api/v1/tokens. It is the one route that takes a
-// password, so it is throttled per account at the caller's address and
-// per address, counting with the login form (models.APILoginBudget);
-// failures from other addresses never lock it. It asks for the second
-// factor when the account has one, and is audited.
+// password: accounts.SignIn checks it (and the second factor, when the
+// account has one) throttled per account at the caller's address and per
+// address, counting with the login form (models.APILoginBudget), and
+// accounts.CreateToken makes the token. Refusals are problem details.
 func (h *Tokens) Create(c *fiber.Ctx) error {
 	var in tokenRequest
 	if err := decode(c, &in); err != nil {
 		return err
 	}
 	ctx := c.UserContext()
-	email := models.NormalizeEmail(in.Email)
-	fe := models.FieldErrors{}
-	if email == "" {
-		fe.Add("email", "Give your account's email address.")
-	}
-	if in.Password == "" {
-		fe.Add("password", "Give your password.")
-	}
-	if fe.Any() {
-		return invalid(fe)
-	}
-	budget := models.APILoginBudget(email, c.IP())
-	wait, err := h.Throttle.Check(ctx, budget)
+	o := origin(c)
+	signed, err := h.Accounts.SignIn(ctx, o, accounts.Credentials{
+		Email: in.Email, Password: in.Password, Code: in.Code, Via: accounts.Script,
+	})
 	if err != nil {
 		return err
 	}
-	if wait > 0 {
-		if err := h.audit(c, models.EventLoginThrottled, 0, 0, "api token request"); err != nil {
-			return err
-		}
-		secs := strconv.Itoa(int(wait.Seconds()) + 1)
-		c.Set(fiber.HeaderRetryAfter, secs)
-		return problem(fiber.StatusTooManyRequests, "Too many failed attempts. Wait "+secs+" seconds, then try again.")
-	}
-	password := in.Password
-	if len(password) > 4*models.PasswordMaxLen {
-		password = "" // refuse without hashing megabytes
-	}
-	u, err := h.Users.Authenticate(ctx, email, password)
-	if errors.Is(err, models.ErrInvalidCredentials) {
-		return h.failed(c, budget, u.ID, "That email and password do not match an account.")
-	}
+	u := signed.User
+	out, err := h.Accounts.CreateToken(ctx, o.As(u.ID), &u, models.NewAPIToken{Name: in.Name, Scopes: in.Scopes, ExpiresAt: in.ExpiresAt})
 	if err != nil {
 		return err
 	}
-	switch {
-	case u.Locked():
-		return problem(fiber.StatusForbidden, "This account is locked. Please contact an administrator.")
-	case u.MustResetPassword:
-		return problem(fiber.StatusForbidden, "An administrator asked you to choose a new password first; use “Forgot your password?” on the login page.")
-	case u.TwoFactor():
-		if in.Code == "" {
-			return invalid(models.FieldErrors{"code": "This account uses two-factor authentication: give a code from your app (or a recovery code)."})
-		}
-		factor, err := h.TwoFactor.Verify(ctx, u, in.Code)
-		if err != nil {
-			return err
-		}
-		if factor == models.FactorNone {
-			if err := h.audit(c, models.EventTwoFactorFailure, u.ID, u.ID, "api token request"); err != nil {
-				return err
-			}
-			return h.failed(c, budget, u.ID, "That code is not right (or was used already).")
-		}
-	}
-	if err := h.Throttle.Succeeded(ctx, budget); err != nil {
-		return err
-	}
-	n := models.NewAPIToken{Name: in.Name, Scopes: in.Scopes, ExpiresAt: in.ExpiresAt}
-	if fe := n.Validate(&u, time.Now()); fe.Any() {
-		return invalid(fe)
-	}
-	tok, text, err := h.Tokens.Create(ctx, u.ID, n)
-	if err != nil {
-		return err
-	}
-	if err := h.audit(c, models.EventAPITokenCreated, u.ID, u.ID, tok.AuditDetail()); err != nil {
-		return err
-	}
-	out := tokenOf(tok)
-	out.Token = text
-	c.Set(fiber.HeaderLocation, "/api/v1/tokens/"+strconv.FormatInt(tok.ID, 10))
+	tok := tokenOf(out.Token)
+	tok.Token = out.Text
+	c.Set(fiber.HeaderLocation, "/api/v1/tokens/"+strconv.FormatInt(out.Token.ID, 10))
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return send(c, fiber.StatusCreated, out)
-}
-
-// failed counts a wrong password or code against budget and answers 401
-// without saying which part was wrong.
-func (h *Tokens) failed(c *fiber.Ctx, budget models.Budget, userID int64, detail string) error {
-	if err := h.Throttle.Failed(c.UserContext(), budget); err != nil {
-		return err
-	}
-	if err := h.audit(c, models.EventLoginFailure, 0, userID, "api token request"); err != nil {
-		return err
-	}
-	return problem(fiber.StatusUnauthorized, detail)
+	return send(c, fiber.StatusCreated, tok)
 }
 
 // List answers GET /api/v1/tokens: the caller's live tokens.
@@ -191,11 +118,7 @@ func (h *Tokens) Revoke(c *fiber.Ctx) error {
 	if err := requireMatch(c, tokenOf(t)); err != nil {
 		return err
 	}
-	u := caller(c)
-	if err := h.Tokens.Revoke(c.UserContext(), u.ID, t.ID); err != nil {
-		return err
-	}
-	if err := h.audit(c, models.EventAPITokenRevoked, u.ID, u.ID, t.AuditDetail()); err != nil {
+	if err := h.Accounts.RevokeToken(c.UserContext(), origin(c), caller(c), t.ID); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -209,10 +132,6 @@ func (h *Tokens) token(c *fiber.Ctx) (models.APIToken, error) {
 	return h.Tokens.Get(c.UserContext(), caller(c).ID, id)
 }
 
-func (h *Tokens) audit(c *fiber.Ctx, event string, actor, target int64, detail string) error {
-	return record(c, h.Audit, event, actor, target, detail)
-}
-
 // idParam reads a positive integer path parameter; anything else is 404
 // (no such resource), never a 500.
 func idParam(c *fiber.Ctx, name string) (int64, error) {
@@ -221,21 +140,4 @@ func idParam(c *fiber.Ctx, name string) (int64, error) {
 		return 0, errNotFound
 	}
 	return id, nil
-}
-
-// auditLog is what the API needs to record security events.
-type auditLog interface {
-	Record(ctx context.Context, e models.AuditEntry) error
-}
-
-// record writes a security event for the request, naming the token it
-// came with (by id, never its text) in the detail.
-func record(c *fiber.Ctx, log auditLog, event string, actor, target int64, detail string) error {
-	if id, ok := TokenID(c); ok {
-		detail = strings.TrimSpace(detail + " via api token " + strconv.FormatInt(id, 10))
-	}
-	return log.Record(c.UserContext(), models.AuditEntry{
-		Event: event, ActorID: models.ID(actor), TargetID: models.ID(target),
-		IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent), Detail: detail,
-	})
 }

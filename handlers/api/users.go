@@ -2,26 +2,25 @@ package api
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise/models"
+	"stepwise/models/admin"
 )
 
-// userStore is what the admin user endpoints need.
+// userStore is what the admin user endpoints read.
 type userStore interface {
 	ByID(ctx context.Context, id int64) (models.User, error)
 	UsersAfter(ctx context.Context, q string, after int64, limit int) ([]models.User, error)
-	Change(ctx context.Context, id int64, ch models.UserChange, check func(models.User) error) (models.User, models.User, error)
 }
 
-// Users serves /api/v1/users: the admin users page over JSON. The routes
-// need a token with the admin scope; the owner must be an admin too.
+// Users serves /api/v1/users: the admin users page over JSON, with its
+// operations (admin.Service). The routes need a token with the admin
+// scope; the owner must be an admin too.
 type Users struct {
 	Users userStore
-	Audit auditLog
+	Admin *admin.Service
 }
 
 // List answers GET /api/v1/users: accounts whose email or name contains
@@ -71,14 +70,12 @@ type userPatch struct {
 	Locked *bool   `json:"locked"`
 }
 
-// errOwnAccount is the policy's refusal to act on one's own account here.
-var errOwnAccount = problem(fiber.StatusForbidden, "Admins change their own account from the account page, not here.")
-
 // Update answers PATCH /api/v1/users/{id} (If-Match): change the role,
-// lock or unlock, with the admin page's rules — never one's own account,
-// never the last admin (409) — and its audit events.
+// lock or unlock, through the admin page's operation — never one's own
+// account (403), never the last admin (409) — with its audit events.
 func (h *Users) Update(c *fiber.Ctx) error {
-	if err := allow(c, models.ListUsers, nil); err != nil {
+	u := caller(c)
+	if err := admin.MayChangeUsers(u); err != nil {
 		return err
 	}
 	id, err := idParam(c, "id")
@@ -89,37 +86,12 @@ func (h *Users) Update(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	if in.Role != nil && !models.ValidRole(*in.Role) {
-		return invalid(models.FieldErrors{"role": "Use learner, author or admin."})
-	}
-	admin := caller(c)
-	before, after, err := h.Users.Change(c.UserContext(), id, models.UserChange{Role: in.Role, Locked: in.Locked}, func(u models.User) error {
-		if in.Role != nil && !models.Can(admin, models.ChangeRole, &u) || in.Locked != nil && !models.Can(admin, models.LockUser, &u) {
-			return errOwnAccount
-		}
-		return requireMatch(c, accountOf(u))
+	changed, err := h.Admin.ChangeUser(c.UserContext(), u, origin(c), id, admin.UserChange{
+		Role: in.Role, Locked: in.Locked,
+		Precondition: func(current models.User) error { return requireMatch(c, accountOf(current)) },
 	})
-	if errors.Is(err, models.ErrLastAdmin) {
-		p := problem(fiber.StatusConflict, "That would leave Stepwise without an admin. Make someone else an admin first.")
-		p.Type = "/api/docs#last-admin"
-		return p
-	}
 	if err != nil {
 		return err
 	}
-	if before.Role != after.Role {
-		if err := record(c, h.Audit, models.EventRoleChange, admin.ID, id, fmt.Sprintf("%s → %s", before.Role, after.Role)); err != nil {
-			return err
-		}
-	}
-	if before.Locked() != after.Locked() {
-		event := models.EventUnlock
-		if after.Locked() {
-			event = models.EventLock
-		}
-		if err := record(c, h.Audit, event, admin.ID, id, ""); err != nil {
-			return err
-		}
-	}
-	return send(c, fiber.StatusOK, accountOf(after))
+	return send(c, fiber.StatusOK, accountOf(changed.After))
 }

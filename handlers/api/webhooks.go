@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -11,25 +10,25 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise/models"
+	"stepwise/models/admin"
 )
 
-// webhookStore is what the webhook endpoints need: the browser pages'
-// own model calls.
+// webhookStore is what the webhook endpoints read, and the test event
+// they queue: the browser pages' own model calls.
 type webhookStore interface {
 	ForUser(ctx context.Context, userID int64) ([]models.Webhook, error)
 	ByID(ctx context.Context, userID, id int64) (models.Webhook, error)
-	Create(ctx context.Context, userID int64, in models.NewWebhook) (models.Webhook, string, error)
-	Delete(ctx context.Context, userID, id int64) error
 	SendTest(ctx context.Context, hook models.Webhook) (models.WebhookDelivery, error)
 	Deliveries(ctx context.Context, webhookID, before int64, limit int) ([]models.WebhookDelivery, bool, error)
 }
 
 // Webhooks serves /api/v1/webhooks: an author's or admin's own
 // subscriptions, their deliveries and test events. Learners get 403;
-// another user's webhook is 404.
+// another user's webhook is 404. Creating and deleting are the pages'
+// operations (admin.Service).
 type Webhooks struct {
 	Store webhookStore
-	Audit auditLog
+	Admin *admin.Service
 }
 
 // Webhook is a subscription as the API shows it; Secret is only in the
@@ -100,31 +99,21 @@ func (h *Webhooks) List(c *fiber.Ctx) error {
 // Create answers POST /api/v1/webhooks with the new webhook and its
 // signing secret, which is never shown again.
 func (h *Webhooks) Create(c *fiber.Ctx) error {
-	if err := allow(c, models.ManageWebhooks, nil); err != nil {
+	u := caller(c)
+	if err := admin.MayManageWebhooks(u); err != nil {
 		return err
 	}
 	var in webhookRequest
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	u := caller(c)
-	n := models.NewWebhook{URL: in.URL, Events: in.Events}
-	if fe := n.Validate(u); fe.Any() {
-		return invalid(fe)
-	}
-	hook, secret, err := h.Store.Create(c.UserContext(), u.ID, n)
-	if errors.Is(err, models.ErrTooManyWebhooks) {
-		return invalid(models.FieldErrors{"url": fmt.Sprintf("You have %d webhooks already; delete one first.", models.WebhooksPerUser)})
-	}
+	created, err := h.Admin.CreateWebhook(c.UserContext(), u, origin(c), models.NewWebhook{URL: in.URL, Events: in.Events})
 	if err != nil {
 		return err
 	}
-	if err := record(c, h.Audit, models.EventWebhookCreated, u.ID, u.ID, hook.AuditDetail()+" for "+hook.EventList); err != nil {
-		return err
-	}
-	out := webhookOf(hook)
-	out.Secret = secret
-	c.Set(fiber.HeaderLocation, "/api/v1/webhooks/"+strconv.FormatInt(hook.ID, 10))
+	out := webhookOf(created.Webhook)
+	out.Secret = created.Secret
+	c.Set(fiber.HeaderLocation, "/api/v1/webhooks/"+strconv.FormatInt(out.ID, 10))
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return send(c, fiber.StatusCreated, out)
 }
@@ -141,18 +130,15 @@ func (h *Webhooks) Show(c *fiber.Ctx) error {
 // Delete answers DELETE /api/v1/webhooks/{id} (If-Match required): the
 // webhook and its deliveries are gone.
 func (h *Webhooks) Delete(c *fiber.Ctx) error {
-	hook, err := h.webhook(c)
+	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := requireMatch(c, webhookOf(hook)); err != nil {
-		return err
-	}
-	u := caller(c)
-	if err := h.Store.Delete(c.UserContext(), u.ID, hook.ID); err != nil {
-		return err
-	}
-	if err := record(c, h.Audit, models.EventWebhookDeleted, u.ID, u.ID, hook.AuditDetail()); err != nil {
+	_, err = h.Admin.DeleteWebhook(c.UserContext(), caller(c), origin(c), admin.WebhookDeletion{
+		ID:           id,
+		Precondition: func(current models.Webhook) error { return requireMatch(c, webhookOf(current)) },
+	})
+	if err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

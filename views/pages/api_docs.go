@@ -5,7 +5,7 @@ import "strings"
 // APIReference is the API reference page's content, derived from the
 // OpenAPI document (handlers/api_docs.go builds it), so the page cannot
 // describe an API other than the one served. The *HTML fields hold the
-// document's descriptions rendered by models.RenderMarkdown (sanitized);
+// document's descriptions rendered by markdown.Render (sanitized);
 // descriptions in tables and lists are rendered without a paragraph.
 type APIReference struct {
 	Title   string

@@ -1,0 +1,28 @@
+package models_test
+
+import (
+	"crypto/rand"
+	"testing"
+
+	"stepwise/models/secretbox"
+)
+
+// newKey is a random sealing key.
+func newKey(t *testing.T) []byte {
+	t.Helper()
+	k := make([]byte, secretbox.KeySize)
+	if _, err := rand.Read(k); err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// newSealer seals under current and opens under current and old.
+func newSealer(t *testing.T, current []byte, old ...[]byte) *secretbox.Sealer {
+	t.Helper()
+	s, err := secretbox.New(current, old...)
+	if err != nil {
+		t.Fatalf("new sealer: %v", err)
+	}
+	return s
+}
