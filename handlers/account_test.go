@@ -14,6 +14,7 @@ import (
 const strongPassword = "amber lantern quietly 42"
 
 func TestChangePasswordEndsOtherSessions(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	a := srv.client()
 	a.signup("pw@example.com", "Pat", strongPassword)
@@ -43,6 +44,7 @@ func TestChangePasswordEndsOtherSessions(t *testing.T) {
 }
 
 func TestSessionsListAndRevoke(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	a := srv.client()
 	a.signup("s1@example.com", "Sam", strongPassword)
@@ -85,6 +87,7 @@ func TestSessionsListAndRevoke(t *testing.T) {
 }
 
 func TestExportMyData(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	c.signup("ex@example.com", "Ex", strongPassword)
@@ -109,6 +112,7 @@ func TestExportMyData(t *testing.T) {
 }
 
 func TestDeleteAccount(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	c.signup("del@example.com", "Del", strongPassword)

@@ -54,6 +54,7 @@ func tokenAudit(t *testing.T, srv *server, event string) []models.AuditEntry {
 }
 
 func TestAccountTokensCreateShownOnceAndWorks(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	ada := srv.client()
 	ada.signup("ada@example.com", "Ada", strongPassword)
@@ -132,6 +133,7 @@ func TestAccountTokensCreateShownOnceAndWorks(t *testing.T) {
 }
 
 func TestAccountTokensValidationKeepsInput(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	ada := srv.client()
 	ada.signup("ada@example.com", "Ada", strongPassword)
@@ -185,6 +187,7 @@ func TestAccountTokensValidationKeepsInput(t *testing.T) {
 }
 
 func TestAccountTokensAdminScope(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	admin := newAdmin(t, srv, "root@example.com")
 	if admin.get("/account/tokens").doc(t).Find("#scope-admin").Length() != 1 {
@@ -201,6 +204,7 @@ func TestAccountTokensAdminScope(t *testing.T) {
 }
 
 func TestAccountTokensRevoke(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	ada := srv.client()
 	ada.signup("ada@example.com", "Ada", strongPassword)
@@ -242,6 +246,7 @@ func TestAccountTokensRevoke(t *testing.T) {
 // An expired token stays listed, marked, so its owner sees why an
 // integration stopped.
 func TestAccountTokensExpiredShown(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	ada := srv.client()
 	ada.signup("ada@example.com", "Ada", strongPassword)
@@ -259,6 +264,7 @@ func TestAccountTokensExpiredShown(t *testing.T) {
 
 // The data export lists the tokens without their text.
 func TestAccountExportHasTokens(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	ada := srv.client()
 	ada.signup("ada@example.com", "Ada", strongPassword)

@@ -71,6 +71,7 @@ func sameRefusal(t *testing.T, page *response, pageReason string, api *response,
 }
 
 func TestSignInRefusalsAreTheSameOnBothSurfaces(t *testing.T) {
+	t.Parallel()
 	srv, _ := newThrottleServer(t)
 	srv.client().signup("same@example.com", "Same", strongPassword)
 	c := srv.client()
@@ -135,6 +136,7 @@ func TestSignInRefusalsAreTheSameOnBothSurfaces(t *testing.T) {
 }
 
 func TestWrongSecondFactorIsTheSameOnBothSurfaces(t *testing.T) {
+	t.Parallel()
 	srv, _ := newThrottleServer(t)
 	const email = "code@example.com"
 	owner := srv.client()
@@ -152,6 +154,7 @@ func TestWrongSecondFactorIsTheSameOnBothSurfaces(t *testing.T) {
 }
 
 func TestTokenRefusalsAreTheSameOnBothSurfaces(t *testing.T) {
+	t.Parallel()
 	srv, _ := newThrottleServer(t)
 	c := srv.client()
 	c.signup("tokens@example.com", "Tokens", strongPassword)
@@ -177,6 +180,7 @@ func TestTokenRefusalsAreTheSameOnBothSurfaces(t *testing.T) {
 
 // Both surfaces' data export is one operation, audited the same way.
 func TestExportIsAuditedTheSameOnBothSurfaces(t *testing.T) {
+	t.Parallel()
 	srv, _ := newThrottleServer(t)
 	c := srv.client()
 	c.signup("export@example.com", "Export", strongPassword)

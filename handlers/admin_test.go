@@ -23,6 +23,7 @@ func newAdmin(t *testing.T, srv *server, email string) *client {
 }
 
 func TestAdminUsersSearchAndActions(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	admin := newAdmin(t, srv, "root@example.com")
 	lee := srv.client()
@@ -85,6 +86,7 @@ func TestAdminUsersSearchAndActions(t *testing.T) {
 }
 
 func TestAdminCannotRemoveTheLastAdmin(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	admin := newAdmin(t, srv, "only@example.com")
 	id := itoa(mustUser(t, srv, "only@example.com").ID)
@@ -104,6 +106,7 @@ func TestAdminCannotRemoveTheLastAdmin(t *testing.T) {
 }
 
 func TestAdminAuditLogFilters(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	admin := newAdmin(t, srv, "audit@example.com")
 	u := srv.client()

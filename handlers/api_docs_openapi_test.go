@@ -73,6 +73,7 @@ const sampleDocument = `{
 }`
 
 func TestBuildAPIReference(t *testing.T) {
+	t.Parallel()
 	ref, err := buildAPIReference([]byte(sampleDocument))
 	if err != nil {
 		t.Fatal(err)
@@ -152,12 +153,14 @@ func TestBuildAPIReference(t *testing.T) {
 }
 
 func TestBuildAPIReferenceRefusesGarbage(t *testing.T) {
+	t.Parallel()
 	if _, err := buildAPIReference([]byte(`{"paths": [`)); err == nil {
 		t.Error("a broken document was accepted")
 	}
 }
 
 func TestDocTextRendersOnceAndSafely(t *testing.T) {
+	t.Parallel()
 	var d docText
 	if got := d.inline("Use `If-Match`, see [the reference](/api/docs)."); got != `Use <code>If-Match</code>, see <a href="/api/docs" rel="nofollow">the reference</a>.` {
 		t.Errorf("inline: got %q", got)

@@ -47,6 +47,7 @@ func documentOperations(t *testing.T) map[string]string {
 // each with an anchor the contents link to and a curl example; so it
 // cannot drift from the API as operations are added.
 func TestAPIDocsShowsEveryOperation(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	r := srv.client().get("/api/docs")
 	wantStatus(t, r, http.StatusOK)
@@ -86,6 +87,7 @@ func TestAPIDocsShowsEveryOperation(t *testing.T) {
 // The sections problem details link to by their type exist, and the
 // contents link to them.
 func TestAPIDocsConventionAnchors(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	r := srv.client().get("/api/docs")
 	wantStatus(t, r, http.StatusOK)
@@ -107,6 +109,7 @@ func TestAPIDocsConventionAnchors(t *testing.T) {
 // The curl examples carry what each operation needs: a token unless it is
 // public, If-Match where required, the body example, example path values.
 func TestAPIDocsCurlExamples(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	doc := srv.client().get("/api/docs").doc(t)
 	curl := func(id string) string {

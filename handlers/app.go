@@ -10,12 +10,10 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/gofiber/fiber/v2"
 
-	"stepwise/db"
 	"stepwise/models"
 	"stepwise/models/accounts"
 	"stepwise/models/admin"
 	"stepwise/models/authoring"
-	"stepwise/models/imagestore"
 	"stepwise/models/learning"
 )
 
@@ -26,10 +24,13 @@ import (
 // the server's memory by the server itself.
 const BodyLimit = 1 << 20
 
-// Deps are the dependencies every handler may use; cmd builds them.
+// Deps are the dependencies every handler may use. The composition root
+// (handlers/server) builds them; handlers never see the database itself,
+// only the stores and the operations over it.
 type Deps struct {
-	DB     *db.DB
 	Models *models.Models
+	// Health is what readiness asks of the database.
+	Health prober
 	// Ops are the operations the pages and the API share (models/...).
 	Ops      Ops
 	Sessions *scs.SessionManager
@@ -46,7 +47,7 @@ type Deps struct {
 	DeviceKey []byte
 
 	// Mailer sends the account emails (verification, password reset,
-	// email change). Nil means a development mailbox (mail.Mailbox).
+	// email change): SMTP, or the development mailbox (mail.Mailbox).
 	Mailer Mailer
 	// BaseURL is the site's public address, such as
 	// "https://learn.example.com", used for links in emails.
@@ -56,8 +57,9 @@ type Deps struct {
 	// X-Forwarded-Proto headers are believed (proxy.go); empty trusts none.
 	TrustedProxies []netip.Prefix
 
-	// ImageStore keeps uploaded images; nil keeps them in memory (tests).
-	ImageStore imagestore.Store
+	// Images are the guides' uploaded images (rows and files), one
+	// library for the pages and the API alike.
+	Images *models.Images
 
 	// APIRateLimit is each API token's allowance; zero means
 	// api.DefaultRateLimit.
@@ -85,12 +87,14 @@ type Ops struct {
 }
 
 // New returns the Fiber app with every middleware and route installed.
+// Every field the composition root must set is checked: a missing one is
+// a programming error, so New panics rather than serve without it.
 func New(d Deps) *fiber.App {
-	if d.Ops.Accounts == nil {
-		d.Ops = Ops{
-			Accounts: accounts.New(d.DB, d.Models), Learning: learning.New(d.DB, d.Models),
-			Authoring: authoring.New(d.DB, d.Models), Admin: admin.New(d.DB, d.Models),
-		}
+	switch {
+	case d.Models == nil, d.Health == nil, d.Images == nil, d.Sessions == nil, d.Assets == nil, d.Logger == nil, d.Mailer == nil:
+		panic("handlers.New: Models, Health, Images, Sessions, Assets, Logger and Mailer are required")
+	case d.Ops.Accounts == nil, d.Ops.Learning == nil, d.Ops.Authoring == nil, d.Ops.Admin == nil:
+		panic("handlers.New: every operation service (Ops) is required")
 	}
 	e := &errorPages{logger: d.Logger, assets: d.Assets}
 	lim := d.Limits.withDefaults()

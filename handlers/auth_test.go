@@ -9,6 +9,7 @@ import (
 )
 
 func TestSignupValidation(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	taken := srv.client()
 	taken.signup("taken@example.com", "Taken", "t1 glacier orbit tandem")
@@ -53,6 +54,7 @@ func TestSignupValidation(t *testing.T) {
 }
 
 func TestLoginWrongPasswordKeepsEmail(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	c.signup("who@example.com", "Who", "right glacier orbit tandem")
@@ -79,6 +81,7 @@ func TestLoginWrongPasswordKeepsEmail(t *testing.T) {
 }
 
 func TestLoginIgnoresExternalReturnAddress(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	owner := srv.client()
 	owner.signup("nx@example.com", "Nx", "nx glacier orbit tandem")
@@ -101,6 +104,7 @@ func TestLoginIgnoresExternalReturnAddress(t *testing.T) {
 }
 
 func TestSessionCookieAndRenewal(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	r := c.get("/login")

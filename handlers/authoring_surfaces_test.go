@@ -133,6 +133,7 @@ func alike(t *testing.T, page *response, api apiReply, status int, field, reason
 const notEditable = "You may read this guide but not change it."
 
 func TestEditableRefusedAlikeOnPagesAndAPI(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	// A draft someone may not edit is not found; a published guide they
 	// may read is forbidden.
@@ -143,6 +144,7 @@ func TestEditableRefusedAlikeOnPagesAndAPI(t *testing.T) {
 }
 
 func TestCreateGuideRefusedAlikeOnPagesAndAPI(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	const taken = "Another guide already has this address. Choose another."
 	page := k.owner.postForm("/author/guides/new", "/author/guides/new",
@@ -159,6 +161,7 @@ func TestCreateGuideRefusedAlikeOnPagesAndAPI(t *testing.T) {
 }
 
 func TestUpdateGuideRefusedAlikeOnPagesAndAPI(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	const keeps = "A published guide keeps its address, so links to it keep working. Unpublish it to change the address."
 	etag := k.call(k.ownerAPI, http.MethodGet, "/guides/pub-desk", nil).ETag
@@ -170,6 +173,7 @@ func TestUpdateGuideRefusedAlikeOnPagesAndAPI(t *testing.T) {
 }
 
 func TestPublishRefusedAlikeOnPagesAndAPI(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	page := k.learner.postForm("/", "/author/guides/pub-desk/unpublish", nil)
 	api := k.call(k.lrAPI, http.MethodPost, "/guides/pub-desk/unpublish", nil)
@@ -177,6 +181,7 @@ func TestPublishRefusedAlikeOnPagesAndAPI(t *testing.T) {
 }
 
 func TestEditStepRefusedAlikeOnPagesAndAPI(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	etag := k.call(k.coAPI, http.MethodGet, "/guides/draft-desk/steps/1", nil).ETag
 	page := saveStep(k.co, "draft-desk", "1", stepVersion(t, k.co, "draft-desk", "1"), " ", "Body")
@@ -190,6 +195,7 @@ func TestEditStepRefusedAlikeOnPagesAndAPI(t *testing.T) {
 }
 
 func TestEditQuizRefusedAlikeOnPagesAndAPI(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	page := k.co.postForm("/author", "/guides/draft-desk/steps/1/quiz/edit", url.Values{
 		"kind": {models.QuizSingle}, "prompt": {" "}, "choice": {"a", "b"}, "correct": {"0"}})
@@ -199,6 +205,7 @@ func TestEditQuizRefusedAlikeOnPagesAndAPI(t *testing.T) {
 }
 
 func TestCoAuthorsRefusedAlikeOnPagesAndAPI(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	const nobody = "There is no account with that email."
 	page := k.owner.postForm("/author", "/author/guides/draft-desk/authors", url.Values{"email": {"nobody@example.com"}})
@@ -213,6 +220,7 @@ func TestCoAuthorsRefusedAlikeOnPagesAndAPI(t *testing.T) {
 }
 
 func TestRestoreRevisionRefusedAlikeOnPagesAndAPI(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	etag := k.call(k.ownerAPI, http.MethodGet, "/guides/pub-desk/steps/1", nil).ETag
 	page := k.owner.postForm("/author", "/author/guides/pub-desk/steps/1/revisions/999999/restore", nil)
@@ -221,6 +229,7 @@ func TestRestoreRevisionRefusedAlikeOnPagesAndAPI(t *testing.T) {
 }
 
 func TestUploadImageRefusedAlikeOnPagesAndAPI(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	junk := []byte("GIF89a but not really an image")
 	page := k.co.upload("/author/guides/draft-desk/images", "/author/guides/draft-desk/images", "image", "junk.gif", junk, nil)
@@ -232,6 +241,7 @@ func TestUploadImageRefusedAlikeOnPagesAndAPI(t *testing.T) {
 }
 
 func TestImportGuideRefusedAlikeOnPagesAndAPI(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	zipped := []byte(k.owner.get("/author/guides/pub-desk/export.zip").Body)
 	const taken = "A guide with the address “pub-desk” exists already. “pub-desk-2” is free: import it under that address, or choose another."

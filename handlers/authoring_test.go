@@ -104,6 +104,7 @@ func stepTitles(t *testing.T, srv *server, slug string) []string {
 }
 
 func TestAuthoringCreateEditPublish(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	author := newAuthor(t, srv, "author@example.com", models.RoleAuthor)
 	other := newAuthor(t, srv, "other@example.com", models.RoleAuthor)
@@ -199,6 +200,7 @@ func TestAuthoringCreateEditPublish(t *testing.T) {
 }
 
 func TestAuthoringSlugRules(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	author := newAuthor(t, srv, "author@example.com", models.RoleAuthor)
 	visitor := srv.client()
@@ -250,6 +252,7 @@ func TestAuthoringSlugRules(t *testing.T) {
 }
 
 func TestAuthoringDeleteAndReorder(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	author := newAuthor(t, srv, "author@example.com", models.RoleAuthor)
 	learner := newAuthor(t, srv, "learner@example.com", models.RoleLearner)
@@ -306,6 +309,7 @@ func TestAuthoringDeleteAndReorder(t *testing.T) {
 }
 
 func TestAuthoringConflictAndAutosave(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	author := newAuthor(t, srv, "author@example.com", models.RoleAuthor)
 	co := newAuthor(t, srv, "co@example.com", models.RoleAuthor)
@@ -365,6 +369,7 @@ func TestAuthoringConflictAndAutosave(t *testing.T) {
 }
 
 func TestAuthoringRevisions(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	author := newAuthor(t, srv, "author@example.com", models.RoleAuthor)
 	other := newAuthor(t, srv, "other@example.com", models.RoleAuthor)
@@ -416,6 +421,7 @@ func TestAuthoringRevisions(t *testing.T) {
 }
 
 func TestAuthoringCoAuthors(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	owner := newAuthor(t, srv, "owner@example.com", models.RoleAuthor)
 	co := newAuthor(t, srv, "co@example.com", models.RoleLearner) // co-authors need not be authors
@@ -453,6 +459,7 @@ func TestAuthoringCoAuthors(t *testing.T) {
 // The editor's pages run the same number of queries for a guide of 3 steps
 // as for one of 30.
 func TestAuthoringPagesRunAFixedNumberOfQueries(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	for _, n := range []int{3, 30} {
 		fs := fstest.MapFS{fmt.Sprintf("g%d/guide.md", n): {Data: []byte(fmt.Sprintf("---\nslug: g%d\ntitle: G%d\n---\nIntro\n", n, n))}}

@@ -46,6 +46,7 @@ func adminOnly(admin int) map[string]int {
 // TestEveryRouteByRole walks every registered route with every role and
 // checks the status each gets. A route added without a row here fails.
 func TestEveryRouteByRole(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	clients := map[string]*client{}
 	clients["anonymous"] = srv.client()

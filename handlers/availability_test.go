@@ -10,13 +10,14 @@ import (
 
 	"stepwise/db"
 	"stepwise/db/dbtest"
-	"stepwise/handlers"
+	"stepwise/handlers/root"
 )
 
 // TestReadinessProvesTheWritePath: readiness answers 503 while the writer
 // cannot be had (a stuck transaction holds it) and after writes failed for
 // lack of space, though reads and /healthz still work.
 func TestReadinessProvesTheWritePath(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	wantStatus(t, c.get("/readyz"), http.StatusOK)
@@ -49,8 +50,9 @@ func TestReadinessProvesTheWritePath(t *testing.T) {
 
 // TestReadinessDrains: once shutdown begins, readiness says so at once.
 func TestReadinessDrains(t *testing.T) {
+	t.Parallel()
 	draining := false
-	srv := newServer(t, func(d *handlers.Deps) { d.Draining = func() bool { return draining } })
+	srv := newServer(t, func(d *root.Config) { d.Draining = func() bool { return draining } })
 	c := srv.client()
 	wantStatus(t, c.get("/readyz"), http.StatusOK)
 	draining = true
@@ -62,7 +64,8 @@ func TestReadinessDrains(t *testing.T) {
 // the request's deadline answers 503 with Retry-After and a log line,
 // instead of hanging; once the writer is free, the same write succeeds.
 func TestStuckWriteBecomesAnError(t *testing.T) {
-	srv := newServer(t, func(d *handlers.Deps) { d.RequestTimeout = 2 * time.Second })
+	t.Parallel()
+	srv := newServer(t, func(d *root.Config) { d.RequestTimeout = 2 * time.Second })
 	c := srv.client()
 	c.http.Timeout = 10 * time.Second // a hang fails the test instead of stalling it
 	c.signup("stuck@example.com", "Stuck", "correct horse battery")

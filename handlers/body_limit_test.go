@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"stepwise/handlers"
+	"stepwise/handlers/root"
 	"stepwise/models"
 	"stepwise/models/imagestore"
 )
@@ -34,7 +35,7 @@ import (
 // given.
 func limitServer(t *testing.T, lim handlers.Limits, tlsCfg ...*tls.Config) *server {
 	t.Helper()
-	app, d, m, logs := newApp(t, func(d *handlers.Deps) {
+	app, d, m, logs := newApp(t, func(d *root.Config) {
 		s, err := imagestore.NewDir(t.TempDir())
 		if err != nil {
 			t.Fatal(err)
@@ -173,6 +174,8 @@ func wantBoundedGrowth(t *testing.T, what string, growth memory) {
 // The server must not set memory aside for what was only announced, and
 // /healthz keeps answering within a second.
 func TestAnnouncedBodiesTakeNoMemory(t *testing.T) {
+	// Not parallel: it measures the process's memory, which other
+	// tests running at the same time would grow.
 	srv := limitServer(t, handlers.Limits{ReadTimeout: 30 * time.Second})
 	healthWithin(t, srv) // everything the app makes once is made
 	runtime.GC()
@@ -225,6 +228,8 @@ var slowKinds = []slowKind{
 // carries a request id; /healthz answers within a second meanwhile, and
 // memory stays bounded.
 func TestSlowBodiesTimeOut(t *testing.T) {
+	// Not parallel: it measures the process's memory, which other
+	// tests running at the same time would grow.
 	srv := limitServer(t, handlers.Limits{ReadTimeout: time.Second, UploadTimeout: 2 * time.Second, MaxConnsPerIP: 100})
 	healthWithin(t, srv)
 	runtime.GC()
@@ -350,6 +355,7 @@ func wantUsualRefusal(t *testing.T, srv *server, what string, resp *http.Respons
 // client that sends the whole body before reading reads the 413, not a
 // reset connection. Chunked bodies are bounded while they are read.
 func TestOversizedBodiesAreAnsweredLikeAnyRequest(t *testing.T) {
+	t.Parallel()
 	srv := limitServer(t, handlers.Limits{})
 	over := handlers.ImportBodyLimit + 8<<20
 
@@ -426,6 +432,7 @@ func storedPNG(t *testing.T, w, h int) []byte {
 // refuse one over their own limit; their larger limit is for the form
 // they take (a multipart form, on the pages) and no other.
 func TestUploadsStreamWithinTheirOwnLimits(t *testing.T) {
+	t.Parallel()
 	srv := limitServer(t, handlers.Limits{})
 	admin := newAdmin(t, srv, "root@example.com")
 	author := authorClient(t, srv, "ada@example.com", models.RoleAuthor)

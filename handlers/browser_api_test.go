@@ -32,6 +32,7 @@ func apiStatus(t *testing.T, srv *server, token string) int {
 // uses it on the API, revokes it with the button, and checks the API
 // refuses it afterwards; axe checks every page on the way, light and dark.
 func TestBrowserAccessTokens(t *testing.T) {
+	t.Parallel()
 	srv, tb := newBrowserTest(t)
 	tb.signup("Ada", "ada@example.com", "a fine glacier orbit")
 
@@ -90,6 +91,7 @@ func TestBrowserAccessTokens(t *testing.T) {
 // deliveries) and on the API reference, light and dark, and checks the
 // reference's table of contents leads to its operations.
 func TestBrowserWebhooksAndAPIReference(t *testing.T) {
+	t.Parallel()
 	srv, tb := newBrowserTest(t)
 	tb.signup("Ada", "ada@example.com", "a fine glacier orbit")
 	if err := srv.Models.Users.SetRole(context.Background(), mustUser(t, srv, "ada@example.com").ID, models.RoleAuthor); err != nil {

@@ -71,6 +71,7 @@ func checkAxe(tb *tab, page string) {
 // colour scheme, has no serious or critical accessibility problem that
 // axe-core can find.
 func TestBrowserAccessibility(t *testing.T) {
+	t.Parallel()
 	_, tb := newBrowserTest(t)
 
 	type pageCheck struct {

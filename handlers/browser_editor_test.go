@@ -13,6 +13,7 @@ import (
 // autosave says "Saved", and the steps reorder in place through htmx. The
 // editor's pages pass axe in both colour schemes.
 func TestBrowserEditor(t *testing.T) {
+	t.Parallel()
 	srv, tb := newBrowserTest(t)
 	tb.signup("Ada Author", "ada@example.com", "a fine glacier orbit")
 	if err := srv.Models.Users.SetRole(context.Background(), mustUser(t, srv, "ada@example.com").ID, models.RoleAuthor); err != nil {

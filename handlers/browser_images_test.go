@@ -16,6 +16,7 @@ import (
 // page's Content-Security-Policy, and runs axe on the images panel and
 // the import form (with its error).
 func TestBrowserImagesPanel(t *testing.T) {
+	t.Parallel()
 	srv, tb := newBrowserTest(t)
 	tb.signup("Ada", "ada@example.com", "a fine glacier orbit")
 	if err := srv.Models.Users.SetRole(context.Background(), mustUser(t, srv, "ada@example.com").ID, models.RoleAuthor); err != nil {

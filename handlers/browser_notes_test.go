@@ -17,6 +17,7 @@ const (
 // Typing a note saves it in the background: "Saved" appears without the
 // page reloading, and the note is there after a reload and on "My notes".
 func TestBrowserNoteAutosave(t *testing.T) {
+	t.Parallel()
 	srv, tb := newBrowserTest(t)
 	tb.signup("Nora Notes", "nora@example.com", "a fine glacier orbit")
 	tb.open(step3)
@@ -65,6 +66,7 @@ func TestBrowserNoteAutosave(t *testing.T) {
 // "My learning", "My notes" and a certificate have no serious or critical
 // accessibility problem axe-core can find, in the light and dark schemes.
 func TestBrowserLearningAccessibility(t *testing.T) {
+	t.Parallel()
 	srv, tb := newBrowserTest(t)
 	ctx := context.Background()
 	fs := fstest.MapFS{
@@ -118,6 +120,7 @@ func TestBrowserLearningAccessibility(t *testing.T) {
 // Completing the last step of a guide with the button announces the
 // certificate in place, and the link opens it.
 func TestBrowserFinishingAGuideShowsTheCertificate(t *testing.T) {
+	t.Parallel()
 	srv, tb := newBrowserTest(t)
 	fs := fstest.MapFS{
 		"short/guide.md": {Data: []byte("---\nslug: short\ntitle: A short guide\n---\nIntro\n")},

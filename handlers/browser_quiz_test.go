@@ -32,6 +32,7 @@ func firstWrong(q models.Question) int {
 // Answer a quiz with htmx: a wrong answer shows which were right and why
 // without reloading the page, and a retry passes, still in place.
 func TestBrowserAnswerQuizWithHTMX(t *testing.T) {
+	t.Parallel()
 	srv, tb := newBrowserTest(t)
 	f := loadQuiz(t, srv, "backend-web-development", 3)
 	tb.signup("Quinn Quiz", "quinn@example.com", "a fine glacier orbit")
@@ -90,6 +91,7 @@ func TestBrowserAnswerQuizWithHTMX(t *testing.T) {
 // the quiz editor with validation errors have no serious accessibility
 // problem, in the light and the dark colour scheme.
 func TestBrowserQuizAccessibility(t *testing.T) {
+	t.Parallel()
 	srv, tb := newBrowserTest(t)
 	f := loadQuiz(t, srv, "backend-web-development", 3)
 	if err := srv.Models.Quizzes.SetRequired(context.Background(), f.step.GuideID, true); err != nil {

@@ -11,6 +11,7 @@ import (
 // the matching words and links to the step; the catalogue's filter form
 // narrows and sorts the home page. Both are plain GET forms.
 func TestBrowserSearchAndFilter(t *testing.T) {
+	t.Parallel()
 	_, tb := newBrowserTest(t)
 
 	tb.open(guidePath)

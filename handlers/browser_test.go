@@ -23,6 +23,7 @@ const (
 // Sign up with a mistake, fix it, log out and log in again, all through the
 // forms.
 func TestBrowserSignupLoginLogout(t *testing.T) {
+	t.Parallel()
 	_, tb := newBrowserTest(t)
 
 	// A password that is too short: the form comes back with a message on
@@ -101,6 +102,7 @@ func TestBrowserSignupLoginLogout(t *testing.T) {
 // From the home page to the guide's overview, its first step, and on to the
 // second, by clicking.
 func TestBrowserFollowGuide(t *testing.T) {
+	t.Parallel()
 	_, tb := newBrowserTest(t)
 
 	tb.open("/")
@@ -185,6 +187,7 @@ func markDoneAndCheck(tb *tab, click func(), wantDone bool, wantCount int) {
 // Mark complete with htmx: the button, the progress bar and the sidebar
 // change without a reload; undo; then a reload shows the state was kept.
 func TestBrowserMarkCompleteWithHTMX(t *testing.T) {
+	t.Parallel()
 	srv, tb := newBrowserTest(t)
 	tb.signup("Hana Htmx", "hana@example.com", "a fine glacier orbit")
 
@@ -237,6 +240,7 @@ func TestBrowserMarkCompleteWithHTMX(t *testing.T) {
 // Without JavaScript the same button is a plain form: it posts, the server
 // answers 303 back to the step, and the new page shows the step done.
 func TestBrowserMarkCompleteWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	srv, tb := newBrowserTest(t)
 	if _, err := chromedp.Call(tb.ctx, emulation.SetScriptExecutionDisabled,
 		emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
@@ -321,6 +325,7 @@ func noHorizontalOverflow(tb *tab, page string) {
 
 // A phone: nothing scrolls sideways, and Mark complete works with a tap.
 func TestBrowserPhoneViewport(t *testing.T) {
+	t.Parallel()
 	_, tb := newBrowserTest(t)
 	tb.do("emulate a phone", chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile, chromedp.EmulateTouch))
 

@@ -11,6 +11,7 @@ import (
 )
 
 func TestBrowserTwoFactor(t *testing.T) {
+	t.Parallel()
 	srv, tb := newBrowserTest(t)
 	const name, email, password = "Tia Totp", "tia@example.com", "a fine glacier orbit"
 	tb.signup(name, email, password)

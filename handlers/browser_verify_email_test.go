@@ -7,6 +7,7 @@ package handlers_test
 import "testing"
 
 func TestBrowserSignupWithVerification(t *testing.T) {
+	t.Parallel()
 	srv, tb := newBrowserTest(t)
 	const email = "vera@example.com"
 	tb.signup("Vera Verified", email, "a fine glacier orbit")

@@ -63,6 +63,7 @@ func probeUntil(t *testing.T, srv *server, from string, want int) *http.Response
 // address (429) and in all (503), each refusal with Retry-After; a slot
 // comes free when its upload ends.
 func TestUploadSlotsAreBounded(t *testing.T) {
+	t.Parallel()
 	srv := limitServer(t, handlers.Limits{MaxUploads: 2, MaxUploadsPerIP: 1, UploadTimeout: 20 * time.Second})
 	first := holdUpload(t, srv, "127.0.0.1")
 	resp := probeUntil(t, srv, "127.0.0.1", http.StatusTooManyRequests)
@@ -83,6 +84,7 @@ func TestUploadSlotsAreBounded(t *testing.T) {
 // connections (one more is answered 429), and all at most MaxConns (503);
 // another address still gets in while one is at its limit.
 func TestConnectionsAreBounded(t *testing.T) {
+	t.Parallel()
 	srv := limitServer(t, handlers.Limits{MaxConns: 3, MaxConnsPerIP: 2})
 	for range 2 {
 		dialFrom(t, srv, "127.0.0.1") // idle: held until the read timeout

@@ -61,6 +61,7 @@ func (a *deviceApp) recognise(email, cookie string) string {
 }
 
 func TestDeviceCookieIsBoundToItsAccountAndKey(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	d := newDevices(bytes.Repeat([]byte{7}, 32), nil)
 	d.now = func() time.Time { return now }
@@ -115,6 +116,7 @@ func TestDeviceCookieIsBoundToItsAccountAndKey(t *testing.T) {
 // replaces that account's entry and keeps the others', newest first, up
 // to deviceMaxAccounts.
 func TestDeviceCookieRemembersAFewAccounts(t *testing.T) {
+	t.Parallel()
 	d := newDevices(bytes.Repeat([]byte{9}, 32), nil)
 	a := newDeviceApp(t, d)
 	ck := a.remember("ada@example.com", "")
@@ -150,6 +152,7 @@ func TestDeviceCookieRemembersAFewAccounts(t *testing.T) {
 // The cookie is HttpOnly, SameSite=Lax and long-lived; when cookies are
 // Secure it is __Host- prefixed, and only that name is read.
 func TestDeviceCookieAttributes(t *testing.T) {
+	t.Parallel()
 	sm := scs.New()
 	d := newDevices(nil, sm)
 	a := newDeviceApp(t, d)

@@ -16,6 +16,7 @@ func (c *client) changeEmail(newEmail, password string) *response {
 }
 
 func TestEmailChangeValidation(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	srv.client().signup("taken@example.com", "Taken", "taken "+strongPassword)
 	c := srv.client()
@@ -54,6 +55,7 @@ func TestEmailChangeValidation(t *testing.T) {
 }
 
 func TestEmailChangeByLink(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	c.signup("old@example.com", "Olive", strongPassword)
@@ -103,6 +105,7 @@ func TestEmailChangeByLink(t *testing.T) {
 }
 
 func TestEmailChangeAddressTakenMeanwhile(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	c.signup("first@example.com", "First", strongPassword)
@@ -121,6 +124,7 @@ func TestEmailChangeAddressTakenMeanwhile(t *testing.T) {
 }
 
 func TestEmailChangeLinkRefusals(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	c.signup("exp@example.com", "Exp", strongPassword)

@@ -5,14 +5,15 @@ import (
 	"strings"
 	"testing"
 
-	"stepwise/handlers"
 	"stepwise/handlers/mail"
 	"stepwise/handlers/mail/mailtest"
+	"stepwise/handlers/root"
 )
 
 // TestVerificationOverSMTP drives the real SMTP mailer against an SMTP
 // server in the test process: sign up, receive the mail, follow its link.
 func TestVerificationOverSMTP(t *testing.T) {
+	t.Parallel()
 	smtpd := mailtest.NewServer(t)
 	cfg, err := mail.ParseSMTPURL(smtpd.URL())
 	if err != nil {
@@ -23,7 +24,7 @@ func TestVerificationOverSMTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := newServer(t, func(d *handlers.Deps) { d.Mailer = mailer })
+	srv := newServer(t, func(d *root.Config) { d.Mailer = mailer })
 
 	c := srv.client()
 	c.signup("smtp@example.com", "Sam", strongPassword)
@@ -59,11 +60,12 @@ func TestVerificationOverSMTP(t *testing.T) {
 // TestSignupSurvivesMailFailure: a mail server that cannot be reached
 // does not fail the sign-up; the failure is logged with the request id.
 func TestSignupSurvivesMailFailure(t *testing.T) {
+	t.Parallel()
 	mailer, err := mail.NewSMTP(mail.SMTPConfig{Host: "127.0.0.1", Port: 1, TLS: mail.NoTLS, From: "a@stepwise.test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := newServer(t, func(d *handlers.Deps) { d.Mailer = mailer })
+	srv := newServer(t, func(d *root.Config) { d.Mailer = mailer })
 	c := srv.client()
 	c.signup("nomail@example.com", "No Mail", strongPassword)
 	if c.get("/account").testid(t, "resend-verification").Length() != 1 {

@@ -83,6 +83,7 @@ func wantLinkError(t *testing.T, r *response, status int, msg string) {
 }
 
 func TestSignupSendsVerificationLink(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	c.signup("ver@example.com", "Vera", strongPassword)
@@ -123,6 +124,7 @@ func TestSignupSendsVerificationLink(t *testing.T) {
 }
 
 func TestVerificationLinkRefusals(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	c.signup("refuse@example.com", "Ref", strongPassword)
@@ -139,6 +141,7 @@ func TestVerificationLinkRefusals(t *testing.T) {
 }
 
 func TestVerificationLinkInAnotherBrowser(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	srv.client().signup("phone@example.com", "Phone", strongPassword)
 	phone := srv.client() // not signed in
@@ -154,6 +157,7 @@ func TestVerificationLinkInAnotherBrowser(t *testing.T) {
 }
 
 func TestResendVerification(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	c.signup("again@example.com", "Again", strongPassword)
@@ -187,6 +191,7 @@ func TestResendVerification(t *testing.T) {
 }
 
 func TestResendVerificationThrottled(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	c.signup("flood@example.com", "Flood", strongPassword)
@@ -210,6 +215,7 @@ func TestResendVerificationThrottled(t *testing.T) {
 }
 
 func TestDevMailboxPage(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	c.signup("box@example.com", "Box", strongPassword)
@@ -251,6 +257,7 @@ func TestDevMailboxPage(t *testing.T) {
 }
 
 func TestLoginOffersPasswordReset(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	r := srv.client().get("/login")
 	if href, _ := r.testid(t, "forgot-password").Attr("href"); href != "/password/forgot" {

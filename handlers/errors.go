@@ -7,7 +7,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"stepwise/db"
 	"stepwise/handlers/api"
 	"stepwise/handlers/refusal"
 	"stepwise/models"
@@ -34,7 +33,7 @@ func (e *errorPages) handle(c *fiber.Ctx, err error) error {
 		return api.HandleError(c, err, log, rid)
 	}
 	status, title, msg := classify(err)
-	if db.IsStorageFull(err) {
+	if models.IsStorageFull(err) {
 		c.Set(fiber.HeaderRetryAfter, api.StorageFullRetryAfter)
 	}
 	if r, ok := models.AsRefusal(err); ok && r.RetryAfter > 0 {
@@ -64,7 +63,7 @@ func classify(err error) (status int, title, msg string) {
 	var fe *fiber.Error
 	var r *models.Refusal
 	switch {
-	case db.IsStorageFull(err):
+	case models.IsStorageFull(err):
 		// Nothing is wrong with the request, and pages that only read
 		// keep working; say so rather than "something went wrong".
 		return fiber.StatusServiceUnavailable, "Storage full", storageFullMessage

@@ -70,6 +70,7 @@ func sameArchive(t *testing.T, what string, want, got models.GuideArchive) {
 // exported by an admin and imported by an author is the same guide, as a
 // new draft the author owns; a taken slug is a 409 (a conflict, as in the API) with a suggestion.
 func TestGuideExportImportRoundTrip(t *testing.T) {
+	t.Parallel()
 	srv := newImageServer(t)
 	admin := newAdmin(t, srv, "root@example.com")
 	author := authorClient(t, srv, "ada@example.com", models.RoleAuthor)
@@ -128,6 +129,7 @@ func TestGuideExportImportRoundTrip(t *testing.T) {
 // TestImportRefusesHostileArchives: every malformed archive is a 422 that
 // says what is wrong, and creates nothing.
 func TestImportRefusesHostileArchives(t *testing.T) {
+	t.Parallel()
 	srv := newImageServer(t)
 	author := authorClient(t, srv, "ada@example.com", models.RoleAuthor)
 	guide := "---\nslug: hostile\ntitle: Hostile\ndifficulty: beginner\n---\nIntro\n"
@@ -232,6 +234,7 @@ func TestImportRefusesHostileArchives(t *testing.T) {
 // TestUploadRoutesKeepTheirLimitsApart: the raised limits apply to their
 // own routes only; every other form still refuses more than 1 MiB.
 func TestUploadRoutesKeepTheirLimitsApart(t *testing.T) {
+	t.Parallel()
 	srv := newImageServer(t)
 	admin := newAdmin(t, srv, "root@example.com")
 	for _, path := range []string{"/login", "/author/guides/" + guidesSlug, "/author/guides/" + guidesSlug + "/images/1/delete", "/author/guides/x/y/images", "/author/importx"} {
@@ -263,6 +266,7 @@ func TestUploadRoutesKeepTheirLimitsApart(t *testing.T) {
 // multipart posts without a valid CSRF token. None succeeds, none is a
 // 500, nothing is echoed unescaped.
 func TestUploadFormsWithHostileInput(t *testing.T) {
+	t.Parallel()
 	srv := newImageServer(t)
 	admin := newAdmin(t, srv, "root@example.com")
 	panel := "/author/guides/" + guidesSlug + "/images"

@@ -19,6 +19,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"stepwise/handlers"
+	"stepwise/handlers/root"
 	"stepwise/models"
 	"stepwise/models/imagestore"
 )
@@ -104,7 +105,7 @@ func draftGuide(t *testing.T, srv *server, slug, email string) int64 {
 
 func newImageServer(t *testing.T) *server {
 	t.Helper()
-	return newServer(t, func(d *handlers.Deps) {
+	return newServer(t, func(d *root.Config) {
 		s, err := imagestore.NewDir(t.TempDir())
 		if err != nil {
 			t.Fatal(err)
@@ -114,6 +115,7 @@ func newImageServer(t *testing.T) *server {
 }
 
 func TestImageUploadServeAndDelete(t *testing.T) {
+	t.Parallel()
 	srv := newImageServer(t)
 	author := authorClient(t, srv, "ada@example.com", models.RoleAuthor)
 	other := authorClient(t, srv, "bob@example.com", models.RoleAuthor)
@@ -260,6 +262,7 @@ func formWithToken(c *client, from string) url.Values {
 // same with 1 image as with 6, and the export the same SQL whatever the
 // number of steps and images (their files come from the store).
 func TestImagesPanelAndExportRunAFixedNumberOfQueries(t *testing.T) {
+	t.Parallel()
 	srv := newImageServer(t)
 	author := authorClient(t, srv, "ada@example.com", models.RoleAuthor)
 	draftGuide(t, srv, "few", "ada@example.com")

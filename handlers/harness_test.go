@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -15,14 +14,11 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/gofiber/fiber/v2"
 
-	"stepwise"
 	"stepwise/db"
-	"stepwise/db/dbtest"
-	"stepwise/handlers"
 	"stepwise/handlers/mail"
+	"stepwise/handlers/root"
+	"stepwise/handlers/root/roottest"
 	"stepwise/models"
-	"stepwise/models/passhash"
-	"stepwise/models/secretbox"
 )
 
 // server is the real Fiber app on a loopback port over a fresh database.
@@ -40,10 +36,10 @@ type server struct {
 }
 
 // newServer starts the app; opts may change its dependencies first.
-func newServer(t *testing.T, opts ...func(*handlers.Deps)) *server {
+func newServer(t *testing.T, opts ...func(*root.Config)) *server {
 	t.Helper()
-	var deps handlers.Deps
-	app, d, m, logs := newApp(t, append(opts, func(d *handlers.Deps) { deps = *d })...)
+	var deps root.Config
+	app, d, m, logs := newApp(t, append(opts, func(d *root.Config) { deps = *d })...)
 	mailbox, _ := deps.Mailer.(*mail.Mailbox)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -57,41 +53,15 @@ func newServer(t *testing.T, opts ...func(*handlers.Deps)) *server {
 // newApp builds the real app over a fresh database with the built-in
 // guide, without listening (for app.Test and fuzzing). Mail goes to a dev
 // mailbox, with links under testBaseURL; opts may change the dependencies.
-func newApp(tb testing.TB, opts ...func(*handlers.Deps)) (*fiber.App, *db.DB, *models.Models, *lockedWriter) {
+func newApp(tb testing.TB, opts ...func(*root.Config)) (*fiber.App, *db.DB, *models.Models, *lockedWriter) {
 	tb.Helper()
-	// Passwords are hashed cheaply here; models tests the real cost.
-	passhash.UseCheapHashingInTests()
-	d := dbtest.New(tb)
-	m := models.New(d)
-	// Two-factor secrets are sealed; any fixed key will do in tests.
-	sealer, err := secretbox.New(make([]byte, secretbox.KeySize))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	m.TwoFactor.Sealer = sealer
-	m.Webhooks.Sealer = sealer // webhook signing secrets, as cmd seals them
-	if _, err := m.Guides.LoadBuiltinGuides(context.Background(), stepwise.BuiltinGuides()); err != nil {
-		tb.Fatalf("load guides: %v", err)
-	}
-	assets, err := handlers.NewAssets(stepwise.Static())
-	if err != nil {
-		tb.Fatal(err)
-	}
 	logs := &lockedWriter{b: &strings.Builder{}}
-	store := d.SessionStore()
-	tb.Cleanup(store.Close)
-	deps := handlers.Deps{
-		DB: d, Models: m, Assets: assets, BaseURL: testBaseURL,
-		Sessions: handlers.NewSessions(store, false),
-		CSRFKey:  sealer.DeriveKey("csrf"), // as cmd derives it
-		Logger:   slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-	}
-	deps.Mailer = mail.NewMailbox(deps.Logger)
+	cfg := roottest.Config(tb, logs)
 	for _, opt := range opts {
-		opt(&deps)
+		opt(&cfg)
 	}
-	app := handlers.New(deps)
-	return app, d, m, logs
+	app := roottest.New(tb, cfg)
+	return app.Fiber, cfg.DB, app.Models, logs
 }
 
 // client is a browser-like client: a cookie jar, and redirects reported

@@ -17,6 +17,7 @@ const (
 // The whole learner path: sign up, open a step, toggle it with and without
 // htmx, reload and find the progress kept.
 func TestLearnerPath(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 
@@ -100,6 +101,7 @@ func TestLearnerPath(t *testing.T) {
 }
 
 func TestProgressIsPrivateToEachUser(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	a := srv.client()
 	a.signup("a@example.com", "Ann", "a1 glacier orbit tandem")
@@ -123,6 +125,7 @@ func TestProgressIsPrivateToEachUser(t *testing.T) {
 }
 
 func TestCSRFRefusedAndNothingWritten(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	c.signup("csrf@example.com", "Cee", "c1 glacier orbit tandem")
@@ -156,6 +159,7 @@ func TestCSRFRefusedAndNothingWritten(t *testing.T) {
 }
 
 func TestConcurrentTogglesStayConsistent(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	c.signup("racer@example.com", "Racer", "r1 glacier orbit tandem")
@@ -212,6 +216,7 @@ func TestConcurrentTogglesStayConsistent(t *testing.T) {
 }
 
 func TestNotFoundPages(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	for _, path := range []string{
@@ -238,6 +243,7 @@ func TestNotFoundPages(t *testing.T) {
 }
 
 func TestVisitorIsSentToLoginAndBack(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	owner := srv.client()
 	owner.signup("back@example.com", "Back", "b2 glacier orbit tandem")
@@ -264,6 +270,7 @@ func TestVisitorIsSentToLoginAndBack(t *testing.T) {
 }
 
 func TestVisitorPostingIsRefused(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	// A visitor with a session (it opened a form) but no account.
@@ -281,6 +288,7 @@ func TestVisitorPostingIsRefused(t *testing.T) {
 }
 
 func TestStepPagesNumberEveryStep(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	for n := 1; n <= 10; n++ {

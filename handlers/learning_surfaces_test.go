@@ -106,6 +106,7 @@ func same(t *testing.T, page *response, api apiAnswer, status int, reason string
 const draftReason = "This guide is a draft: progress, quiz answers and notes are kept on published guides only."
 
 func TestCompleteStepRefusedAlikeOnPagesAndAPI(t *testing.T) {
+	t.Parallel()
 	s := learningSurfaces(t, "lee@example.com", models.RoleLearner)
 	f := loadQuiz(t, s.srv, "backend-web-development", 3)
 	if err := s.srv.Models.Quizzes.SetRequired(context.Background(), f.step.GuideID, true); err != nil {
@@ -121,6 +122,7 @@ func TestCompleteStepRefusedAlikeOnPagesAndAPI(t *testing.T) {
 }
 
 func TestUndoStepRefusedAlikeOnPagesAndAPI(t *testing.T) {
+	t.Parallel()
 	s := learningSurfaces(t, "owner@example.com", models.RoleAuthor)
 	page := s.page.post("/guides/draft-lab/steps/1/complete", url.Values{"csrf_token": {s.page.csrf(step3)}, "done": {"false"}})
 	api := s.api(t, http.MethodDelete, "/guides/draft-lab/steps/1/completion", nil)
@@ -128,6 +130,7 @@ func TestUndoStepRefusedAlikeOnPagesAndAPI(t *testing.T) {
 }
 
 func TestAnswerQuizRefusedAlikeOnPagesAndAPI(t *testing.T) {
+	t.Parallel()
 	s := learningSurfaces(t, "owner@example.com", models.RoleAuthor)
 	tok := s.page.csrf(step3)
 	page := s.page.post("/guides/draft-lab/steps/1/quiz", url.Values{"csrf_token": {tok}})
@@ -147,6 +150,7 @@ func TestAnswerQuizRefusedAlikeOnPagesAndAPI(t *testing.T) {
 }
 
 func TestSaveNoteRefusedAlikeOnPagesAndAPI(t *testing.T) {
+	t.Parallel()
 	s := learningSurfaces(t, "lee@example.com", models.RoleLearner)
 	long := strings.Repeat("x", models.NoteMaxLen+1)
 	reason := fmt.Sprintf("Your note is %d characters long; notes can hold up to %d.", models.NoteMaxLen+1, models.NoteMaxLen)
@@ -161,6 +165,7 @@ func TestSaveNoteRefusedAlikeOnPagesAndAPI(t *testing.T) {
 }
 
 func TestDeleteNoteRefusedAlikeOnPagesAndAPI(t *testing.T) {
+	t.Parallel()
 	s := learningSurfaces(t, "owner@example.com", models.RoleAuthor)
 	// On the page, an emptied note is a deletion.
 	page := s.page.post("/guides/draft-lab/steps/1/note", url.Values{"csrf_token": {s.page.csrf(step3)}, "body": {""}})

@@ -27,6 +27,7 @@ func saveNote(c *client, body string, htmx bool) *response {
 }
 
 func TestNoteAutosaveWithAndWithoutHTMX(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	c.signup("notes@example.com", "Noa", strongPassword)
@@ -67,6 +68,7 @@ func TestNoteAutosaveWithAndWithoutHTMX(t *testing.T) {
 }
 
 func TestNoteTooLongIsRefusedAndKept(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	c.signup("long@example.com", "Lon", strongPassword)
@@ -98,6 +100,7 @@ func TestNoteTooLongIsRefusedAndKept(t *testing.T) {
 // The note route only ever touches the signed-in user's own note: another
 // user posting to the same step writes their own, and sees only their own.
 func TestNotesArePrivate(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	ada, bob := srv.client(), srv.client()
 	ada.signup("ada@example.com", "Ada", strongPassword)
@@ -132,6 +135,7 @@ func TestNotesArePrivate(t *testing.T) {
 }
 
 func TestMyNotesAndExport(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	c.signup("mine@example.com", "Mia", strongPassword)
@@ -198,6 +202,7 @@ func completeSteps(c *client, from, to int) {
 }
 
 func TestMyLearningAndCertificate(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	c.signup("learner@example.com", "Lea Learner", strongPassword)

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"stepwise/handlers"
+	"stepwise/handlers/root"
 	"stepwise/models"
 )
 
@@ -23,6 +23,7 @@ import (
 // and says the same for an unknown email, so nothing reveals whether an
 // account exists.
 func TestLoginIsThrottled(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	owner := srv.client()
 	owner.signup("slow@example.com", "Slow", strongPassword)
@@ -77,7 +78,7 @@ func (c *testClock) advance(d time.Duration) {
 // the throttle reading clk: delays are stepped through, never slept.
 func newThrottleServer(t *testing.T) (*server, *testClock) {
 	t.Helper()
-	srv := newServer(t, func(d *handlers.Deps) {
+	srv := newServer(t, func(d *root.Config) {
 		d.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
 		// Every client is the same peer (the loopback "proxy"); the
 		// addresses under test are the forwarded ones.
@@ -170,6 +171,7 @@ func ownerAtHome(t *testing.T, srv *server, email string) *client {
 // the account for 15 minutes, the right password included. The owner's
 // usual browser, which has signed in before, is not slowed at all.
 func TestLoginOwnersBrowserIgnoresGuessesFromElsewhere(t *testing.T) {
+	t.Parallel()
 	srv, clk := newThrottleServer(t)
 	owner := ownerAtHome(t, srv, "owner@example.com")
 
@@ -186,6 +188,7 @@ func TestLoginOwnersBrowserIgnoresGuessesFromElsewhere(t *testing.T) {
 // LockFor. Browsers that signed in before, after sign-up or after a
 // login, are let in throughout.
 func TestLoginNewBrowserSharesTheAccountsBudget(t *testing.T) {
+	t.Parallel()
 	srv, clk := newThrottleServer(t)
 	const email = "shared@example.com"
 	owner := ownerAtHome(t, srv, email)
@@ -220,6 +223,7 @@ func TestLoginNewBrowserSharesTheAccountsBudget(t *testing.T) {
 // address and account, even the right password; the owner's browser and
 // other addresses are unaffected.
 func TestLoginGuessingFromOneAddressIsLocked(t *testing.T) {
+	t.Parallel()
 	srv, clk := newThrottleServer(t)
 	const email = "target@example.com"
 	owner := ownerAtHome(t, srv, email)
@@ -245,6 +249,7 @@ func TestLoginGuessingFromOneAddressIsLocked(t *testing.T) {
 // ignored, so its guesses count against the shared budget like any
 // unknown browser's.
 func TestLoginIgnoresForgedDeviceCookies(t *testing.T) {
+	t.Parallel()
 	srv, clk := newThrottleServer(t)
 	const email = "victim@example.com"
 	victim := ownerAtHome(t, srv, email)
@@ -295,6 +300,7 @@ func TestLoginIgnoresForgedDeviceCookies(t *testing.T) {
 // login form's shared budget); guessing from one address is still
 // throttled.
 func TestAPITokenIsNotLockedByOtherAddresses(t *testing.T) {
+	t.Parallel()
 	srv, _ := newThrottleServer(t)
 	const email = "script@example.com"
 	ownerAtHome(t, srv, email)
@@ -317,6 +323,7 @@ func TestAPITokenIsNotLockedByOtherAddresses(t *testing.T) {
 // the same way: guessers at many addresses lock out new browsers, never
 // the owner's.
 func TestTwoFactorOwnersBrowserIgnoresCodeGuessesFromElsewhere(t *testing.T) {
+	t.Parallel()
 	srv, clk := newThrottleServer(t)
 	const email = "twofa@example.com"
 	owner := srv.client()
@@ -352,6 +359,7 @@ func TestTwoFactorOwnersBrowserIgnoresCodeGuessesFromElsewhere(t *testing.T) {
 // accepted, the rest answered 429 with the form kept and Retry-After, and
 // audited; no account is made for them.
 func TestSignupIsThrottledPerAddress(t *testing.T) {
+	t.Parallel()
 	srv, _ := newThrottleServer(t)
 	const n = 40
 	clients, toks := make([]*client, n), make([]string, n)
@@ -413,6 +421,7 @@ func TestSignupIsThrottledPerAddress(t *testing.T) {
 // Sign-ups from many addresses together stop at SignupOverallRate, then
 // are let in again as it refills.
 func TestSignupOverallCapHoldsAcrossAddresses(t *testing.T) {
+	t.Parallel()
 	srv, clk := newThrottleServer(t)
 	ctx := context.Background()
 	// All but two of the overall allowance spent from other addresses.

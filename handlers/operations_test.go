@@ -11,6 +11,7 @@ import (
 )
 
 func TestHealthAndReadiness(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	wantStatus(t, c.get("/healthz"), http.StatusOK)
@@ -20,6 +21,7 @@ func TestHealthAndReadiness(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	r := srv.client().get("/")
 	csp := r.Header.Get("Content-Security-Policy")
@@ -50,6 +52,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestOversizedBodyIsRefused(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	big := strings.NewReader("email=" + strings.Repeat("a", 2<<20))
@@ -66,6 +69,7 @@ func TestOversizedBodyIsRefused(t *testing.T) {
 }
 
 func TestStaticFilesAreHashedCachedAndCompressed(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	href, _ := c.get("/").doc(t).Find(`link[rel="stylesheet"]`).First().Attr("href")

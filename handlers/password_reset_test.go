@@ -17,6 +17,7 @@ func (c *client) forgot(email string) *response {
 }
 
 func TestForgotPasswordAnswersTheSame(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	srv.client().signup("known@example.com", "Known", strongPassword)
 	before := len(srv.Mailbox.Messages())
@@ -62,6 +63,7 @@ func TestForgotPasswordAnswersTheSame(t *testing.T) {
 }
 
 func TestForgotPasswordValidates(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	r := c.forgot("not an address")
@@ -75,6 +77,7 @@ func TestForgotPasswordValidates(t *testing.T) {
 }
 
 func TestPasswordResetEndsEverySession(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	a := srv.client()
 	a.signup("reset@example.com", "Rhea", strongPassword)
@@ -144,6 +147,7 @@ func TestPasswordResetEndsEverySession(t *testing.T) {
 }
 
 func TestPasswordResetLinkRefusals(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	srv.client().signup("late@example.com", "Late", strongPassword)
 	c := srv.client()
@@ -167,6 +171,7 @@ func TestPasswordResetLinkRefusals(t *testing.T) {
 }
 
 func TestForgotPasswordThrottled(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	srv.client().signup("bomb@example.com", "Bomb", strongPassword)
 	c := srv.client()

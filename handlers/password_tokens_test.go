@@ -33,6 +33,7 @@ func revokedEvents(t *testing.T, srv *server) []string {
 }
 
 func TestPasswordResetRevokesAPITokens(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	owner := srv.client()
 	owner.signup("tokens@example.com", "Toni", strongPassword)
@@ -80,6 +81,7 @@ func TestPasswordResetRevokesAPITokens(t *testing.T) {
 }
 
 func TestChangePasswordRevokesAPITokensOnlyWhenAsked(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	a := srv.client()
 	a.signup("change@example.com", "Cleo", strongPassword)

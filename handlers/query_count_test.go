@@ -14,6 +14,7 @@ import (
 // page and the guide overview run the same number of queries for a guide
 // of 3 steps as for one of 30, whatever the user's progress.
 func TestPagesRunAFixedNumberOfQueries(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	for _, n := range []int{3, 30} {
 		fs := fstest.MapFS{fmt.Sprintf("g%d/guide.md", n): {Data: []byte(fmt.Sprintf("---\nslug: g%d\ntitle: G%d\n---\nIntro\n", n, n))}}

@@ -69,6 +69,7 @@ func signupAs(t *testing.T, srv *server, email, role string) *client {
 }
 
 func TestQuizAnswerRightWrongAndRetry(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	f := loadQuiz(t, srv, "backend-web-development", 3)
 	c := signupAs(t, srv, "ada@example.com", models.RoleLearner)
@@ -131,6 +132,7 @@ func TestQuizAnswerRightWrongAndRetry(t *testing.T) {
 // Attempts belong to the signed-in user: a forged user id is ignored and
 // nobody sees or changes another's attempts. A visitor cannot answer.
 func TestQuizAttemptsArePerUser(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	ctx := context.Background()
 	f := loadQuiz(t, srv, "backend-web-development", 3)
@@ -181,6 +183,7 @@ func TestQuizAttemptsArePerUser(t *testing.T) {
 }
 
 func TestQuizRequiredBlocksCompletion(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	f := loadQuiz(t, srv, "backend-web-development", 3)
 	admin := signupAs(t, srv, "admin@example.com", models.RoleAdmin)
@@ -253,6 +256,7 @@ func ownGuide(t *testing.T, srv *server, slug, email string, draft bool) {
 }
 
 func TestQuizEditorAndStats(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	owner := signupAs(t, srv, "owner@example.com", models.RoleAuthor)
 	other := signupAs(t, srv, "other@example.com", models.RoleAuthor)

@@ -5,8 +5,6 @@ import (
 
 	"stepwise/handlers/api"
 	"stepwise/handlers/mail"
-	"stepwise/models"
-	"stepwise/models/imagestore"
 )
 
 // registerRoutes is the one place every route is listed, with the
@@ -24,20 +22,14 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	app.Use(requestDeadline(d.RequestTimeout))
 
 	// Health and static files need no session.
-	health := &Health{DB: d.DB, Draining: d.Draining}
+	health := &Health{DB: d.Health, Draining: d.Draining}
 	app.Get("/healthz", health.Live)
 	app.Get("/readyz", health.Ready)
 	app.Get("/static/*", d.Assets.Serve)
 
 	// Uploaded images (files and rows) and guide archives, one store for
 	// the pages and the API alike, so what one uploads the other serves.
-	imageFiles := d.ImageStore
-	if imageFiles == nil {
-		imageFiles = imagestore.NewMem()
-	}
-	images := models.NewImages(d.DB, imageFiles)
-	// The authoring operations upload, delete and import through it.
-	d.Ops.Authoring = d.Ops.Authoring.WithImages(images)
+	images := d.Images
 
 	// The JSON API (package api) authenticates with tokens, never with
 	// the session cookie, so it comes before the session middleware.
@@ -125,9 +117,6 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	// Email: verification (sign-up sends the first link), password reset,
 	// email change, and the dev mailbox when no SMTP server is configured.
 	mailer := d.Mailer
-	if mailer == nil {
-		mailer = mail.NewMailbox(d.Logger)
-	}
 	post := postman{mailer: mailer, baseURL: d.BaseURL}
 	verification := &EmailVerification{Accounts: d.Ops.Accounts, post: post, viewer: v}
 	auth.Verification = verification
@@ -182,7 +171,7 @@ func registerRoutes(app *fiber.App, d Deps, e *errorPages) {
 	app.Post("/author/guides/:slug/authors/:id/remove", requireUser, author.RemoveCoAuthor)
 
 	// Images, and guides as zip archives (guide_images.go, guide_archive.go).
-	guideImages := &GuideImages{Ops: d.Ops.Authoring, Images: images, Files: imageFiles, viewer: v}
+	guideImages := &GuideImages{Ops: d.Ops.Authoring, Images: images, Files: images.Store, viewer: v}
 	app.Get("/images/:file", guideImages.Serve)
 	app.Get("/author/guides/:slug/images", requireUser, guideImages.Index)
 	app.Post("/author/guides/:slug/images", requireUser, guideImages.Upload)

@@ -35,6 +35,7 @@ func loadGuides(t *testing.T, srv *server, n int, word string) {
 }
 
 func TestSearchPage(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	ctx := context.Background()
@@ -93,6 +94,7 @@ func TestSearchPage(t *testing.T) {
 }
 
 func TestSearchPagination(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	loadGuides(t, srv, 25, "pangolin")
 	c := srv.client()
@@ -119,6 +121,7 @@ func TestSearchPagination(t *testing.T) {
 }
 
 func TestHeaderSearchForm(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	r := srv.client().get(guidePath)
 	form := r.doc(t).Find(`header form[action="/search"][method="get"]`)
@@ -132,6 +135,7 @@ func TestHeaderSearchForm(t *testing.T) {
 }
 
 func TestCatalogueFiltersAndSort(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	loadGuides(t, srv, 30, "anything")
 	c := srv.client()
@@ -221,6 +225,7 @@ func TestCatalogueFiltersAndSort(t *testing.T) {
 // The home page runs the same number of queries with or without filters
 // and sorts, and as many for 30 guides as for 1.
 func TestCatalogueQueryCountIsFixed(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	c.signup("qc@example.com", "Q", "q1 glacier orbit tandem")

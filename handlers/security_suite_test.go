@@ -128,6 +128,7 @@ const guidesSlug = "backend-web-development"
 // and parameter: none succeeds, none yields a 500, and what is echoed back
 // is escaped.
 func TestSecuritySuite(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	user := srv.client()
 	user.signup("target@example.com", "Target", strongPassword)

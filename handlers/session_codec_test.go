@@ -7,6 +7,7 @@ import (
 )
 
 func TestSessionCodecRoundTrip(t *testing.T) {
+	t.Parallel()
 	deadline := time.Unix(1_800_000_000, 123456789)
 	in := map[string]any{
 		"sid": "abc", "csrf": "tok", "pending_user": int64(42), "neg": int64(-7),
@@ -33,6 +34,7 @@ func TestSessionCodecRoundTrip(t *testing.T) {
 }
 
 func TestSessionCodecRefusesUnknownTypes(t *testing.T) {
+	t.Parallel()
 	if _, err := (SessionCodec{}).Encode(time.Now(), map[string]any{"x": struct{}{}}); err == nil {
 		t.Error("encoded a struct")
 	}

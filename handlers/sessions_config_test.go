@@ -13,6 +13,7 @@ import (
 // start one per manager (every test app made one that lived until the
 // binary exited).
 func TestNewSessionsLeaksNoGoroutine(t *testing.T) {
+	t.Parallel()
 	store := memstore.NewWithCleanupInterval(0) // no goroutine of its own
 	NewSessions(store, false)                   // the process's one scs.New
 	before := runtime.NumGoroutine()

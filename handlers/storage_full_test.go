@@ -18,6 +18,7 @@ const firstStep = "/guides/backend-web-development/steps/1"
 var longNote = strings.Repeat("a long note ", 1500)
 
 func TestStorageFullPageSaysSoAndReadsKeepWorking(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	a := srv.client()
 	a.signup("full@example.com", "Fay", strongPassword)
@@ -69,6 +70,7 @@ func TestStorageFullPageSaysSoAndReadsKeepWorking(t *testing.T) {
 
 // However the writer fails, showing the login form writes nothing.
 func TestLoginFormNeedsNoWrite(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	if _, err := srv.DB.W.Exec(`PRAGMA query_only = ON`); err != nil {
 		t.Fatal(err)
@@ -87,6 +89,7 @@ func TestLoginFormNeedsNoWrite(t *testing.T) {
 // minute; when that write fails the page is still shown, and a change is
 // still refused.
 func TestSignedInReadsSurviveAFailedSessionTouch(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	a := srv.client()
 	a.signup("touch@example.com", "Theo", strongPassword)

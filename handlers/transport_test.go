@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -15,12 +14,9 @@ import (
 	"sync"
 	"testing"
 
-	"stepwise"
-	"stepwise/db/dbtest"
 	"stepwise/handlers"
+	"stepwise/handlers/root/roottest"
 	"stepwise/handlers/tlstest"
-	"stepwise/models"
-	"stepwise/models/passhash"
 )
 
 const (
@@ -44,27 +40,11 @@ func newTransportServer(t *testing.T, tlsCfg *tls.Config, proxies ...string) *se
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Passwords are hashed cheaply here; models tests the real cost.
-	passhash.UseCheapHashingInTests()
-	d := dbtest.New(t)
-	m := models.New(d)
-	if _, err := m.Guides.LoadBuiltinGuides(context.Background(), stepwise.BuiltinGuides()); err != nil {
-		t.Fatal(err)
-	}
-	assets, err := handlers.NewAssets(stepwise.Static())
-	if err != nil {
-		t.Fatal(err)
-	}
 	logs := &lockedWriter{b: &strings.Builder{}}
-	store := d.SessionStore()
-	t.Cleanup(store.Close)
-	app := handlers.New(handlers.Deps{
-		DB: d, Models: m, Assets: assets,
-		Sessions:       handlers.NewSessions(store, false),
-		CSRFKey:        make([]byte, 32),
-		Logger:         slog.New(slog.NewTextHandler(logs, nil)),
-		TrustedProxies: trusted,
-	})
+	cfg := roottest.Config(t, logs)
+	cfg.TrustedProxies = trusted
+	built := roottest.New(t, cfg)
+	app, d, m := built.Fiber, cfg.DB, built.Models
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -195,6 +175,7 @@ func (s *server) recordedIPs(email string) (sessions, audit []string) {
 }
 
 func TestHTTPSServesPagesWithHSTSAndHostCookie(t *testing.T) {
+	t.Parallel()
 	tlsCfg, pool := selfSigned(t)
 	srv := newTransportServer(t, tlsCfg)
 	jar, _ := cookiejar.New(nil)
@@ -221,6 +202,7 @@ func TestHTTPSServesPagesWithHSTSAndHostCookie(t *testing.T) {
 }
 
 func TestPlainHTTPHasNoHSTSAndPlainCookie(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	// No proxy is trusted, so an X-Forwarded-Proto from the client changes
 	// nothing.
@@ -235,6 +217,7 @@ func TestPlainHTTPHasNoHSTSAndPlainCookie(t *testing.T) {
 }
 
 func TestTrustedProxySetsClientAddressAndScheme(t *testing.T) {
+	t.Parallel()
 	srv := newTransportServer(t, nil, "127.0.0.0/8", "10.0.0.0/8")
 	for _, tc := range []struct {
 		name string
@@ -286,6 +269,7 @@ func TestTrustedProxySetsClientAddressAndScheme(t *testing.T) {
 }
 
 func TestUntrustedPeerForwardedHeadersAreIgnored(t *testing.T) {
+	t.Parallel()
 	srv := newTransportServer(t, nil, "10.0.0.0/8") // the test's 127.0.0.1 is not a proxy
 	c := srv.clientVia(proxied{base: &http.Transport{}, header: http.Header{
 		"X-Forwarded-For":   {"203.0.113.9"},
@@ -308,6 +292,7 @@ func TestUntrustedPeerForwardedHeadersAreIgnored(t *testing.T) {
 }
 
 func TestSecurityPolicies(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	for _, path := range []string{"/", "/static/nope.css"} {
 		r := srv.client().get(path)
@@ -333,6 +318,7 @@ func TestSecurityPolicies(t *testing.T) {
 }
 
 func TestParseTrustedProxies(t *testing.T) {
+	t.Parallel()
 	got, err := handlers.ParseTrustedProxies(" 10.0.0.0/8, 192.168.1.7 ,::1,, 172.16.5.4/12")
 	if err != nil {
 		t.Fatal(err)

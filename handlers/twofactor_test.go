@@ -10,6 +10,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/pquerna/otp/totp"
+
 	"stepwise/handlers"
 
 	"stepwise/models"
@@ -144,6 +145,7 @@ func wantNoStore(t *testing.T, r *response) {
 }
 
 func TestTwoFactorEnrol(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	c.signup("tess@example.com", "Tess", tfPassword)
@@ -246,6 +248,7 @@ func sessionToken(c *client) string {
 }
 
 func TestTwoFactorLoginNeedsTheCode(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	const email = "lou@example.com"
@@ -316,6 +319,7 @@ func TestTwoFactorLoginNeedsTheCode(t *testing.T) {
 }
 
 func TestTwoFactorRecoveryCodeWorksOnce(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	const email = "rory@example.com"
@@ -351,6 +355,7 @@ func TestTwoFactorRecoveryCodeWorksOnce(t *testing.T) {
 }
 
 func TestTwoFactorWrongCodesAreThrottled(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	const email = "theo@example.com"
@@ -382,6 +387,7 @@ func TestTwoFactorWrongCodesAreThrottled(t *testing.T) {
 }
 
 func TestTwoFactorPendingLoginExpires(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	const email = "eve@example.com"
@@ -431,6 +437,7 @@ func (s *server) ageSession(token, key string, d time.Duration) {
 }
 
 func TestTwoFactorDisableNeedsPasswordAndCode(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	const email = "dina@example.com"
@@ -499,6 +506,7 @@ func TestTwoFactorDisableNeedsPasswordAndCode(t *testing.T) {
 }
 
 func TestTwoFactorRegenerateRecoveryCodes(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	const email = "gene@example.com"
@@ -535,6 +543,7 @@ func TestTwoFactorRegenerateRecoveryCodes(t *testing.T) {
 // Every two-factor route acts on the signed-in user: another user's
 // forms change nothing of yours, and visitors are sent to log in.
 func TestTwoFactorOnlyYourOwn(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	alice, mallory := srv.client(), srv.client()
 	alice.signup("alice@example.com", "Alice", tfPassword)
@@ -589,6 +598,7 @@ func TestTwoFactorOnlyYourOwn(t *testing.T) {
 // set up, two-factor on, a login pending): refused, never a 500, never
 // echoed unescaped.
 func TestTwoFactorHostileInput(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	const email = "hal@example.com"

@@ -7,7 +7,6 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/gofiber/fiber/v2"
 
-	"stepwise/db"
 	"stepwise/models"
 )
 
@@ -40,7 +39,7 @@ func loadUser(sm *scs.SessionManager, sessions currentSession) fiber.Handler {
 			// Only the last-seen time went unrecorded (a full disk):
 			// that must not stop a page from being read.
 			Logger(ctx).Warn("serving a read although the session's last-seen time was not recorded",
-				"err", err, "storage_full", db.IsStorageFull(err))
+				"err", err, "storage_full", models.IsStorageFull(err))
 			err = nil
 		}
 		if errors.Is(err, models.ErrNotFound) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"stepwise/handlers"
+	"stepwise/handlers/root"
 )
 
 // visitorCookieName is the visitor's CSRF cookie over plain HTTP; over
@@ -116,6 +117,7 @@ func (c *client) postMultipart(path string, fields url.Values) *response {
 // nor a crawler that sends none adds a session row, however many pages it
 // views, and no session cookie is set. Forms still get a token.
 func TestVisitorPagesStoreNoSession(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	before := srv.sessionRows()
 	browser := srv.client()
@@ -150,6 +152,7 @@ func TestVisitorPagesStoreNoSession(t *testing.T) {
 // token without its cookie, another visitor's token, or one signed with
 // another installation's key is refused, and nothing happens.
 func TestVisitorFormsNeedTheSignedToken(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	v := srv.client()
 	r := v.get("/signup")
@@ -170,7 +173,7 @@ func TestVisitorFormsNeedTheSignedToken(t *testing.T) {
 	// over its own database): its pages' tokens are accepted here.
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
-	withKey := func(k []byte) func(*handlers.Deps) { return func(d *handlers.Deps) { d.CSRFKey = k } }
+	withKey := func(k []byte) func(*root.Config) { return func(d *root.Config) { d.CSRFKey = k } }
 	clusterA, clusterB := newServer(t, withKey(key)), newServer(t, withKey(key))
 	foreignKey := make([]byte, 32)
 	_, _ = rand.Read(foreignKey)
@@ -240,6 +243,7 @@ func TestVisitorFormsNeedTheSignedToken(t *testing.T) {
 // X-CSRF-Token header: in the query string it is refused, for visitors
 // and signed-in users alike.
 func TestCSRFTokenNotFromQueryString(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	const password = "q1 glacier orbit tandem"
 	setup := srv.client()
@@ -281,6 +285,7 @@ func TestCSRFTokenNotFromQueryString(t *testing.T) {
 // works in a form and in htmx's header, the visitor's no longer does;
 // logging out deletes the session row and the visitor's token works again.
 func TestSignedInTokenReplacesVisitorToken(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	c := srv.client()
 	visitorTok := c.csrf("/signup")

@@ -47,6 +47,7 @@ func adminWebhook(t *testing.T, srv *server, admin models.User) models.Webhook {
 }
 
 func TestWebhookPagesCreateTestAndDelete(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	author := newAuthor(t, srv, "writer@example.com", models.RoleAuthor)
 	wantStatus(t, author.get("/account/webhooks"), http.StatusOK)
@@ -124,6 +125,7 @@ func TestWebhookPagesCreateTestAndDelete(t *testing.T) {
 // A learner has no webhook pages; another user's webhook is not found,
 // for every action on it, and stays.
 func TestWebhookPagesForbiddenAndNotFound(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	admin := newAdmin(t, srv, "root@example.com")
 	hook := adminWebhook(t, srv, mustUser(t, srv, "root@example.com"))
@@ -149,6 +151,7 @@ func TestWebhookPagesForbiddenAndNotFound(t *testing.T) {
 }
 
 func TestAdminSettingsPrivateWebhookTargets(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	admin := newAdmin(t, srv, "root@example.com")
 	author := newAuthor(t, srv, "writer@example.com", models.RoleAuthor)
@@ -187,6 +190,7 @@ func TestAdminSettingsPrivateWebhookTargets(t *testing.T) {
 // Hostile values in the forms and parameters of one webhook's page: none
 // is a server error, none is echoed unescaped, the webhook survives.
 func TestWebhookPageHostileInput(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	admin := newAdmin(t, srv, "root@example.com")
 	hook := adminWebhook(t, srv, mustUser(t, srv, "root@example.com"))

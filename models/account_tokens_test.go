@@ -14,6 +14,7 @@ import (
 )
 
 func TestTokensIssueStoresOnlyTheHash(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	u := newUser(t, m, "hash@example.com")
@@ -43,6 +44,7 @@ func TestTokensIssueStoresOnlyTheHash(t *testing.T) {
 }
 
 func TestTokensConsumeOnce(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	u := newUser(t, m, "once@example.com")
@@ -72,6 +74,7 @@ func TestTokensConsumeOnce(t *testing.T) {
 }
 
 func TestTokensConsumeConcurrentlyOnlyOnce(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	u := newUser(t, m, "race@example.com")
@@ -107,6 +110,7 @@ func TestTokensConsumeConcurrentlyOnlyOnce(t *testing.T) {
 }
 
 func TestTokensExpire(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	u := newUser(t, m, "late@example.com")
@@ -134,6 +138,7 @@ func TestTokensExpire(t *testing.T) {
 }
 
 func TestTokensNewerReplacesOlder(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	u := newUser(t, m, "twice@example.com")
@@ -155,6 +160,7 @@ func TestTokensNewerReplacesOlder(t *testing.T) {
 }
 
 func TestTokensRefuseGarbage(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	for _, tok := range []string{"", "x", "not base64 at all!", strings.Repeat("A", 43), strings.Repeat("A", 44), strings.Repeat("\x00", 43)} {
@@ -171,6 +177,7 @@ func TestTokensRefuseGarbage(t *testing.T) {
 }
 
 func TestTokensRevokeAll(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	u := newUser(t, m, "revoke@example.com")
@@ -184,6 +191,7 @@ func TestTokensRevokeAll(t *testing.T) {
 }
 
 func TestUsersMarkEmailVerifiedAndChangeEmail(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	u := newUser(t, m, "mark@example.com")

@@ -8,6 +8,7 @@ import (
 )
 
 func TestNotesAfterPagesByStep(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	g := seedGuide(t, m, "keyset-notes", 3)

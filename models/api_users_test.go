@@ -8,6 +8,7 @@ import (
 )
 
 func TestUsersAfter(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	a := newUser(t, m, "ada@example.com")
@@ -31,6 +32,7 @@ func TestUsersAfter(t *testing.T) {
 }
 
 func TestPercent(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ done, total, want int }{{0, 0, 0}, {1, 3, 33}, {2, 3, 66}, {3, 3, 100}} {
 		if got := models.Percent(tc.done, tc.total); got != tc.want {
 			t.Errorf("Percent(%d, %d) = %d, want %d", tc.done, tc.total, got, tc.want)

@@ -12,6 +12,7 @@ import (
 // deletion itself is recorded after it, as the account page does); Bob,
 // who signs up next, finds none of them in his export or his listing.
 func TestAuditKeepsADeletedAccountsEventsItsOwn(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	m := newModels(t)
 	admin := newUser(t, m, "admin@example.com")

@@ -7,6 +7,7 @@ import (
 )
 
 func TestLineDiff(t *testing.T) {
+	t.Parallel()
 	got := models.LineDiff("a\nb\nc\n", "a\nx\nc\nd\n")
 	want := []models.DiffLine{
 		{Op: models.DiffSame, Text: "a"}, {Op: models.DiffRemoved, Text: "b"}, {Op: models.DiffAdded, Text: "x"},

@@ -11,6 +11,7 @@ import (
 )
 
 func TestLoadBuiltinGuidesIsIdempotent(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	n, err := m.Guides.LoadBuiltinGuides(ctx, stepwise.BuiltinGuides())
@@ -50,6 +51,7 @@ func TestLoadBuiltinGuidesIsIdempotent(t *testing.T) {
 }
 
 func TestParseFrontMatter(t *testing.T) {
+	t.Parallel()
 	var meta models.StepFile
 	body, err := models.ParseFrontMatter([]byte("---\r\ntitle: \"Hello: world\"\r\n---\r\nBody\r\n"), &meta)
 	if err != nil || meta.Title != "Hello: world" || body != "Body\n" {

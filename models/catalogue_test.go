@@ -12,6 +12,7 @@ import (
 )
 
 func TestBuiltinGuideTagsAreStoredAndBackfilled(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	fs := guideFS("tagged", 1)
@@ -58,6 +59,7 @@ func tagsOf(t *testing.T, m *models.Models, slug string) []string {
 }
 
 func TestCatalogueFiltersAndSorts(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	a := seedGuide(t, m, "a-guide", 2)
@@ -139,6 +141,7 @@ func TestCatalogueFiltersAndSorts(t *testing.T) {
 }
 
 func TestDemoGuidesAreTagged(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	if _, err := demo.Seed(ctx, m.DB(), smallDemo, nil); err != nil {

@@ -13,6 +13,7 @@ import (
 // and scopes; neither a token's text nor its hash is in it, and another
 // user's tokens are not.
 func TestExportListsAPITokensWithoutSecrets(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	m := newModels(t)
 	u, err := m.Users.Create(ctx, models.NewUser{Email: "ada@example.com", DisplayName: "Ada", Password: "amber lantern quietly 42"})

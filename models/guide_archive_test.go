@@ -101,6 +101,7 @@ func sorted(s []string) []string {
 // imported again, is the same guide as its source files; and a guide with
 // an image survives export → import → export unchanged.
 func TestGuideArchiveRoundTrip(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	imgs := models.NewImages(m.DB(), imagestore.NewMem())
@@ -183,6 +184,7 @@ func TestGuideArchiveRoundTrip(t *testing.T) {
 }
 
 func TestImportRenamesImagesToTheirContent(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	imgs := models.NewImages(m.DB(), imagestore.NewMem())

@@ -13,6 +13,7 @@ import (
 // audit trail, and a receiver that drops repeats by Stepwise-Delivery would
 // drop a new event.
 func TestDeletedIDsAreNeverReused(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 
 	t.Run("users", func(t *testing.T) {

@@ -26,6 +26,7 @@ func testPNG(t testing.TB, w, h int) []byte {
 }
 
 func TestImagesSharedFileIsDeletedWithItsLastUse(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	store := imagestore.NewMem()

@@ -10,6 +10,7 @@ import (
 )
 
 func TestNotesSaveGetListAndPrivacy(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	g := seedGuide(t, m, "notes", 3)
@@ -81,6 +82,7 @@ func mustAllNotes(t *testing.T, m *models.Models, userID int64) []models.NoteEnt
 }
 
 func TestNormalizeNote(t *testing.T) {
+	t.Parallel()
 	if body, msg := models.NormalizeNote("a\r\nb"); body != "a\nb" || msg != "" {
 		t.Errorf("CRLF: got %q, %q", body, msg)
 	}
@@ -98,6 +100,7 @@ func TestNormalizeNote(t *testing.T) {
 }
 
 func TestCertificatesAndLearning(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	g := seedGuide(t, m, "cert", 3)

@@ -99,3 +99,8 @@ func NewWithClock(d *db.DB, clock func() time.Time) *Models {
 
 // now is the clock; times are stored in UTC so both SQL dialects agree.
 func now() time.Time { return time.Now().UTC() }
+
+// IsStorageFull reports whether err is a write that failed because the
+// database's disk is full, so adapters can say so (503 with Retry-After)
+// without knowing the database layer.
+func IsStorageFull(err error) bool { return db.IsStorageFull(err) }

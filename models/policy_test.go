@@ -8,6 +8,7 @@ import (
 )
 
 func TestCan(t *testing.T) {
+	t.Parallel()
 	now := time.Now()
 	published := models.Guide{ID: 1, PublishedAt: &now}
 	draft := models.Guide{ID: 2}
@@ -69,6 +70,7 @@ func TestCan(t *testing.T) {
 }
 
 func TestCanWebhooks(t *testing.T) {
+	t.Parallel()
 	learner := &models.User{ID: 1, Role: models.RoleLearner}
 	author := &models.User{ID: 3, Role: models.RoleAuthor}
 	admin := &models.User{ID: 4, Role: models.RoleAdmin}

@@ -9,6 +9,7 @@ import (
 )
 
 func TestProgressToggleAndSet(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	g := seedGuide(t, m, "toggle", 3)
@@ -55,6 +56,7 @@ func TestProgressToggleAndSet(t *testing.T) {
 }
 
 func TestProgressConcurrentSetsMakeOneRow(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	g := seedGuide(t, m, "race", 1)
@@ -83,6 +85,7 @@ func TestProgressConcurrentSetsMakeOneRow(t *testing.T) {
 }
 
 func TestProgressIsPerUser(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	g := seedGuide(t, m, "per-user", 2)
@@ -98,6 +101,7 @@ func TestProgressIsPerUser(t *testing.T) {
 }
 
 func TestResumePointAndPublished(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	g := seedGuide(t, m, "resume", 3)

@@ -20,6 +20,7 @@ func multiQuestion() models.QuestionInput {
 }
 
 func TestQuestionValidate(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		in    models.QuestionInput
 		field string
@@ -49,6 +50,7 @@ func TestQuestionValidate(t *testing.T) {
 }
 
 func TestQuizAnswerAttemptsAndRetry(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	g := seedGuide(t, m, "quiz", 2)
@@ -148,6 +150,7 @@ func TestQuizAnswerAttemptsAndRetry(t *testing.T) {
 }
 
 func TestQuizEditAndDeleteStayOnTheirStep(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	g := seedGuide(t, m, "edit", 2)
@@ -184,6 +187,7 @@ func TestQuizEditAndDeleteStayOnTheirStep(t *testing.T) {
 // step that has questions or was retitled, and a deleted quiz stays
 // deleted.
 func TestBuiltinGuideQuizzes(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	if _, err := m.Guides.LoadBuiltinGuides(ctx, stepwise.BuiltinGuides()); err != nil {

@@ -19,6 +19,7 @@ func searchModels(t *testing.T) *models.Models {
 }
 
 func TestSearchFindsStepBodyWords(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	g := seedGuide(t, m, "srch", 3)
@@ -68,6 +69,7 @@ func TestSearchFindsStepBodyWords(t *testing.T) {
 }
 
 func TestSearchSkipsDrafts(t *testing.T) {
+	t.Parallel()
 	m := searchModels(t)
 	ctx := context.Background()
 	now := time.Now().UTC()
@@ -91,6 +93,7 @@ func TestSearchSkipsDrafts(t *testing.T) {
 }
 
 func TestSearchHostileSyntax(t *testing.T) {
+	t.Parallel()
 	m := searchModels(t)
 	ctx := context.Background()
 	for _, q := range []string{`"`, `AND OR NOT (`, `*`, `step*`, `NEAR/2`, `"unclosed`, `-step`, `step:`, `title:step`,
@@ -107,6 +110,7 @@ func TestSearchHostileSyntax(t *testing.T) {
 }
 
 func TestSearchRanksBestMatchFirst(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	g := seedGuide(t, m, "rank", 3)
@@ -128,6 +132,7 @@ func TestSearchRanksBestMatchFirst(t *testing.T) {
 }
 
 func TestSearchSnippetsAreText(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	g := seedGuide(t, m, "xss", 1)
@@ -149,6 +154,7 @@ func TestSearchSnippetsAreText(t *testing.T) {
 }
 
 func TestSearchPages(t *testing.T) {
+	t.Parallel()
 	m := searchModels(t)
 	ctx := context.Background()
 	// "body" is in each of the 3 step bodies.
@@ -163,6 +169,7 @@ func TestSearchPages(t *testing.T) {
 }
 
 func TestMatchQueryQuotesEveryWord(t *testing.T) {
+	t.Parallel()
 	for q, want := range map[string]string{
 		`go  "sql"`:    `"go" "sql"`,
 		`AND OR NOT (`: `"AND" "OR" "NOT"`,

@@ -11,6 +11,7 @@ import (
 var slugPattern = regexp.MustCompile(`^([a-z0-9]+(-[a-z0-9]+)*)?$`)
 
 func TestSlugify(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"Backend web development, step by step": "backend-web-development-step-by-step",
 		"Héllo, Wörld!":                         "hello-world",

@@ -16,6 +16,7 @@ func (c *clock) now() time.Time          { return c.t }
 func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
 func TestThrottleGrowsThenLocksThenForgets(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	clk := &clock{t: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
@@ -83,6 +84,7 @@ func TestThrottleGrowsThenLocksThenForgets(t *testing.T) {
 }
 
 func TestSessionsExpireWhenIdleOrOld(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	clk := &clock{t: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
@@ -122,6 +124,7 @@ func TestSessionsExpireWhenIdleOrOld(t *testing.T) {
 // one per interval; everyone together SignupOverallRate.Requests. A
 // refusal spends nothing, from either allowance.
 func TestSignupAllowances(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	clk := &clock{t: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
@@ -180,6 +183,7 @@ func TestSignupAllowances(t *testing.T) {
 
 // IPv6 clients are counted by their /64, which one subscriber holds.
 func TestAddressKey(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"192.0.2.7":                   "192.0.2.7",
 		"::ffff:192.0.2.7":            "192.0.2.7",
@@ -202,6 +206,7 @@ func TestAddressKey(t *testing.T) {
 // API's per-address budgets are untouched. One address guessing locks
 // itself for the account, not the account.
 func TestLoginBudgetsKeepOtherAddressesOut(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	clk := &clock{t: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}

@@ -58,6 +58,7 @@ func enable(t *testing.T, m *models.Models, u models.User, at time.Time) (string
 }
 
 func TestTwoFactorEnableSealsTheSecret(t *testing.T) {
+	t.Parallel()
 	m, clock := twoFactorModels(t)
 	u := newUser(t, m, "tf@example.com")
 	secret, codes, u := enable(t, m, u, *clock)
@@ -81,6 +82,7 @@ func TestTwoFactorEnableSealsTheSecret(t *testing.T) {
 }
 
 func TestTwoFactorCodeWorksOnceAndWithinTheSkew(t *testing.T) {
+	t.Parallel()
 	m, clock := twoFactorModels(t)
 	ctx := context.Background()
 	u := newUser(t, m, "tf@example.com")
@@ -118,6 +120,7 @@ func TestTwoFactorCodeWorksOnceAndWithinTheSkew(t *testing.T) {
 }
 
 func TestRecoveryCodesWorkOnce(t *testing.T) {
+	t.Parallel()
 	m, clock := twoFactorModels(t)
 	ctx := context.Background()
 	u := newUser(t, m, "tf@example.com")
@@ -177,6 +180,7 @@ func TestRecoveryCodesWorkOnce(t *testing.T) {
 func upper(s string) string { return string(bytes.ToUpper([]byte(s))) }
 
 func TestNormalizeRecoveryCode(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"abcde-fghjk":  "abcdefghjk",
 		"ABCDE FGHJK":  "abcdefghjk",
@@ -196,6 +200,7 @@ func TestNormalizeRecoveryCode(t *testing.T) {
 }
 
 func TestTwoFactorDisable(t *testing.T) {
+	t.Parallel()
 	m, clock := twoFactorModels(t)
 	ctx := context.Background()
 	u := newUser(t, m, "tf@example.com")
@@ -220,6 +225,7 @@ func TestTwoFactorDisable(t *testing.T) {
 }
 
 func TestTwoFactorResealAll(t *testing.T) {
+	t.Parallel()
 	m, clock := twoFactorModels(t)
 	ctx := context.Background()
 	oldKey := newKey(t)
@@ -246,6 +252,7 @@ func TestTwoFactorResealAll(t *testing.T) {
 }
 
 func TestTwoFactorWithoutSealer(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	u := newUser(t, m, "tf@example.com")
 	secret, _ := totp.NewSecret()

@@ -10,6 +10,7 @@ import (
 )
 
 func TestUsersCreateAndAuthenticate(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	u, err := m.Users.Create(ctx, models.NewUser{Email: "  Ada@Example.com ", DisplayName: " Ada ", Password: "correct horse battery"})
@@ -36,6 +37,7 @@ func TestUsersCreateAndAuthenticate(t *testing.T) {
 }
 
 func TestUsersCreateDuplicateEmail(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	newUser(t, m, "dup@example.com")
 	_, err := m.Users.Create(context.Background(), models.NewUser{Email: "DUP@example.com", DisplayName: "Other", Password: "another password"})
@@ -45,6 +47,7 @@ func TestUsersCreateDuplicateEmail(t *testing.T) {
 }
 
 func TestUsersByIDNotFound(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	if _, err := m.Users.ByID(context.Background(), 999); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("got %v, want ErrNotFound", err)

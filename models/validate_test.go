@@ -8,6 +8,7 @@ import (
 )
 
 func TestCheckEmail(t *testing.T) {
+	t.Parallel()
 	for in, ok := range map[string]bool{
 		"a@example.com": true, "": false, "plain": false, "a@b": false, "Ada <a@example.com>": false,
 		"a@example.com\n": false, strings.Repeat("a", 250) + "@example.com": false,
@@ -19,6 +20,7 @@ func TestCheckEmail(t *testing.T) {
 }
 
 func TestCheckPassword(t *testing.T) {
+	t.Parallel()
 	for in, ok := range map[string]bool{
 		"": false, "short": false, "1234567": false, "12345678": true,
 		strings.Repeat("x", 128): true, strings.Repeat("x", 129): false,
@@ -30,6 +32,7 @@ func TestCheckPassword(t *testing.T) {
 }
 
 func TestCheckDisplayName(t *testing.T) {
+	t.Parallel()
 	for in, ok := range map[string]bool{
 		"Ada": true, "   ": false, "": false, "a\x00b": false, strings.Repeat("é", 60): true, strings.Repeat("é", 61): false,
 	} {

@@ -78,6 +78,7 @@ func eventNames(list []models.WebhookDelivery) string {
 }
 
 func TestWebhookValidate(t *testing.T) {
+	t.Parallel()
 	m := webhookModels(t)
 	author := userWithRole(t, m, "a@example.com", models.RoleAuthor)
 	admin := userWithRole(t, m, "root@example.com", models.RoleAdmin)
@@ -111,6 +112,7 @@ func TestWebhookValidate(t *testing.T) {
 }
 
 func TestWebhookCreateSealsTheSecretAndOwnerOnlySeesIt(t *testing.T) {
+	t.Parallel()
 	m := webhookModels(t)
 	ctx := context.Background()
 	a := userWithRole(t, m, "a@example.com", models.RoleAuthor)
@@ -182,6 +184,7 @@ func ownedGuide(t *testing.T, m *models.Models, author models.User, slug string)
 // the progress in guides they write and every publication, nobody but
 // admins new accounts; a locked admin nothing.
 func TestWebhookEnqueuePrivacy(t *testing.T) {
+	t.Parallel()
 	m := webhookModels(t)
 	ctx := context.Background()
 	all := models.WebhookEvents
@@ -271,6 +274,7 @@ func TestWebhookEnqueuePrivacy(t *testing.T) {
 // The event is queued in the transaction of the change: a change rolled
 // back queues nothing.
 func TestWebhookEnqueueJoinsTheCallersTransaction(t *testing.T) {
+	t.Parallel()
 	m, d := webhookDB(t)
 	ctx := context.Background()
 	admin := userWithRole(t, m, "admin@example.com", models.RoleAdmin)
@@ -302,6 +306,7 @@ func TestWebhookEnqueueJoinsTheCallersTransaction(t *testing.T) {
 }
 
 func TestRetryDelay(t *testing.T) {
+	t.Parallel()
 	want := []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 16 * time.Minute,
 		32 * time.Minute, time.Hour, time.Hour, time.Hour}
 	for i, w := range want {
@@ -314,6 +319,7 @@ func TestRetryDelay(t *testing.T) {
 // A failing receiver is retried on the schedule, the last time a day
 // after the first attempt, and then the delivery fails for good.
 func TestWebhookRetriesThenGivesUpAfterADay(t *testing.T) {
+	t.Parallel()
 	m := webhookModels(t)
 	ctx := context.Background()
 	c := &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
@@ -380,6 +386,7 @@ func TestWebhookRetriesThenGivesUpAfterADay(t *testing.T) {
 // A subscription's deliveries go out in order: a later one waits while an
 // earlier one is pending, and other subscriptions are not held up.
 func TestWebhookHeadOfLineOrdering(t *testing.T) {
+	t.Parallel()
 	m := webhookModels(t)
 	ctx := context.Background()
 	c := &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
@@ -428,6 +435,7 @@ func TestWebhookHeadOfLineOrdering(t *testing.T) {
 }
 
 func TestWebhookDeliveriesPages(t *testing.T) {
+	t.Parallel()
 	m := webhookModels(t)
 	ctx := context.Background()
 	admin := userWithRole(t, m, "admin@example.com", models.RoleAdmin)
@@ -451,6 +459,7 @@ func TestWebhookDeliveriesPages(t *testing.T) {
 }
 
 func TestSettingsBool(t *testing.T) {
+	t.Parallel()
 	m := newModels(t)
 	ctx := context.Background()
 	key := models.SettingPrivateWebhookTargets

@@ -14,6 +14,7 @@ import (
 	"stepwise/db"
 	"stepwise/handlers"
 	"stepwise/handlers/api"
+	"stepwise/handlers/root"
 	"stepwise/handlers/webhook"
 	"stepwise/models"
 	"stepwise/models/imagestore"
@@ -81,25 +82,12 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	// Closed last, after requests and workers stopped; bounded so a
 	// shutdown never hangs on it.
 	defer closeWithin("database", 5*time.Second, log, d.Close)
-	m := models.New(d)
-	// Two-factor secrets are sealed under the secret key (secret_key.go).
-	if m.TwoFactor.Sealer, err = secretKeyFromEnv(cfg.database).sealer(true, log); err != nil {
-		return err
-	}
-	// Webhook signing secrets are sealed under the same key.
-	m.Webhooks.Sealer = m.TwoFactor.Sealer
-	loaded, err := m.Guides.LoadBuiltinGuides(ctx, stepwise.BuiltinGuides())
+	// Two-factor and webhook secrets are sealed under the secret key
+	// (secret_key.go).
+	sealer, err := secretKeyFromEnv(cfg.database).sealer(true, log)
 	if err != nil {
 		return err
 	}
-	assets, err := handlers.NewAssets(stepwise.Static())
-	if err != nil {
-		return err
-	}
-
-	store := d.SessionStore()
-	defer store.Close()
-	sm := handlers.NewSessions(store, *secure)
 
 	// Email: SMTP when configured, else the dev mailbox (mail.go).
 	mailer, base, err := mf.mailer(*addr, log)
@@ -116,18 +104,24 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	// Set on SIGTERM: readiness answers 503 from then on, so a load
 	// balancer stops sending new requests while these drain.
 	var draining atomic.Bool
-	app := handlers.New(handlers.Deps{
-		DB: d, Models: m, Sessions: sm, Assets: assets, Logger: log, ImageStore: imageStore,
-		CSRFKey:        m.TwoFactor.Sealer.DeriveKey("csrf"),
-		DeviceKey:      m.TwoFactor.Sealer.DeriveKey("device-cookie"),
+	built, err := root.New(root.Config{
+		DB: d, Sealer: sealer, ImageStore: imageStore, Mailer: mailer, Logger: log, BaseURL: base,
+		SecureCookies:  *secure,
 		TrustedProxies: tr.proxies,
-		Mailer:         mailer,
-		BaseURL:        base,
 		APIRateLimit:   models.RateLimit{Requests: *apiRate, Window: time.Minute},
 		Limits:         limits,
 		RequestTimeout: lf.requestTimeout,
 		Draining:       draining.Load,
 	})
+	if err != nil {
+		return err
+	}
+	defer built.Close()
+	app, m := built.Fiber, built.Models
+	loaded, err := m.Guides.LoadBuiltinGuides(ctx, stepwise.BuiltinGuides())
+	if err != nil {
+		return err
+	}
 
 	ln, scheme, err := tr.listen()
 	if err != nil {

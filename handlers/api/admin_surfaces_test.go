@@ -112,6 +112,7 @@ func same(t *testing.T, what string, pageStatus int, pageReason string, apiStatu
 }
 
 func TestChangeUserRefusedAlikeOnBothSurfaces(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	root, lee := srv.user(models.RoleAdmin), srv.user(models.RoleLearner)
 	page := srv.browser(root)
@@ -140,7 +141,8 @@ func TestChangeUserRefusedAlikeOnBothSurfaces(t *testing.T) {
 }
 
 func TestCreateWebhookRefusedAlikeOnBothSurfaces(t *testing.T) {
-	srv := newServer(t, withWebhookSealer)
+	t.Parallel()
+	srv := newServer(t)
 	author := srv.user(models.RoleAuthor)
 	page := srv.browser(author)
 	viaAPI := srv.as(srv.token(author, "read", "write"))
@@ -156,7 +158,8 @@ func TestCreateWebhookRefusedAlikeOnBothSurfaces(t *testing.T) {
 }
 
 func TestDeleteWebhookRefusedAlikeOnBothSurfaces(t *testing.T) {
-	srv := newServer(t, withWebhookSealer)
+	t.Parallel()
+	srv := newServer(t)
 	owner, stranger, learner := srv.user(models.RoleAuthor), srv.user(models.RoleAuthor), srv.user(models.RoleLearner)
 	var hook webhookOut
 	srv.as(srv.token(owner, "read", "write")).post("/api/v1/webhooks", map[string]any{

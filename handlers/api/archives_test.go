@@ -138,6 +138,7 @@ func guideCount(t *testing.T, srv *server) int {
 }
 
 func TestGuideExportImport(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	owner, other := srv.user(models.RoleAuthor), srv.user(models.RoleAuthor)
 	tok, otherTok := srv.token(owner, "read", "write"), srv.token(other, "read", "write")
@@ -272,6 +273,7 @@ func TestGuideExportImport(t *testing.T) {
 }
 
 func TestImportRefused(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	author := srv.user(models.RoleAuthor)
 	tok := srv.token(author, "read", "write")

@@ -8,7 +8,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"stepwise/db"
 	"stepwise/models"
 )
 
@@ -118,7 +117,7 @@ func bookkeepingFailed(c *fiber.Ctx, logger func(context.Context) *slog.Logger, 
 		return err
 	}
 	logger(c.UserContext()).Warn("serving a read although "+what+" failed",
-		"err", err, "storage_full", db.IsStorageFull(err), "method", c.Method(), "path", c.Path())
+		"err", err, "storage_full", models.IsStorageFull(err), "method", c.Method(), "path", c.Path())
 	return nil
 }
 

@@ -8,11 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"stepwise/handlers"
+	"stepwise/handlers/root"
 	"stepwise/models"
 )
 
 func TestAuthentication(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	u := srv.user(models.RoleLearner)
 	tok := srv.token(u, models.ScopeRead)
@@ -90,7 +91,8 @@ func TestAuthentication(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	srv := newServer(t, func(d *handlers.Deps) {
+	t.Parallel()
+	srv := newServer(t, func(d *root.Config) {
 		d.APIRateLimit = models.RateLimit{Requests: 3, Window: time.Hour}
 	})
 	u := srv.user(models.RoleLearner)

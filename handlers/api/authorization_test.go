@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"stepwise/handlers"
+	"stepwise/handlers/root"
 	"stepwise/models"
 	"stepwise/models/imagestore"
 )
@@ -38,8 +38,9 @@ func statuses(s ...int) map[string]int {
 // a co-author and the learner's note, the owner's token and webhook, and
 // a learner account for the admin routes.
 func TestEveryAPIRouteByRole(t *testing.T) {
+	t.Parallel()
 	files := imagestore.NewMem()
-	srv := newServer(t, withWebhookSealer, func(d *handlers.Deps) { d.ImageStore = files })
+	srv := newServer(t, func(d *root.Config) { d.ImageStore = files })
 	ctx := context.Background()
 	learner := srv.user(models.RoleLearner)
 	other := srv.user(models.RoleAuthor)

@@ -33,6 +33,7 @@ func finishGuide(t *testing.T, srv *server, tok, slug string, steps int) string 
 }
 
 func TestCertificate(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	ctx := context.Background()
 	owner, learner := srv.user(models.RoleAuthor), srv.user(models.RoleLearner)

@@ -22,6 +22,7 @@ type coAuthorPage struct {
 }
 
 func TestCoAuthors(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	owner, co, other := srv.user(models.RoleAuthor), srv.user(models.RoleAuthor), srv.user(models.RoleAuthor)
 	tok := srv.token(owner, "read", "write")

@@ -11,6 +11,7 @@ import (
 // If-None-Match compares weakly; and a PATCH that changes nothing keeps
 // the version and the ETag, so it cannot invalidate another client's tag.
 func TestConditionalRequests(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	f := newStepsFixture(t, srv, "Only")
 	before, tag := f.show(t, 1)

@@ -14,6 +14,7 @@ import (
 // TestDocumentIsValidOpenAPI checks the merged document against the
 // OpenAPI 3.1 schema itself.
 func TestDocumentIsValidOpenAPI(t *testing.T) {
+	t.Parallel()
 	v, err := contract()
 	if err != nil {
 		t.Fatal(err)
@@ -39,6 +40,7 @@ var fiberParam = regexp.MustCompile(`:([A-Za-z_]+)`)
 // TestEveryRouteIsDocumented compares the routes registered under
 // /api/v1 with the operations in the document, both ways.
 func TestEveryRouteIsDocumented(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	routes := map[string]bool{}
 	for _, r := range srv.App.GetRoutes(true) {
@@ -89,6 +91,7 @@ func sortedKeys(m map[string]bool) []string {
 
 // TestDocumentServed checks /api/v1/openapi.json: public, JSON, cacheable.
 func TestDocumentServed(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	r := srv.as("").get("/api/v1/openapi.json").want(t, http.StatusOK)
 	if string(r.Body) != string(api.Document()) {
@@ -104,6 +107,7 @@ func TestDocumentServed(t *testing.T) {
 // request body lists what any body can get before the handler runs: 413
 // (too large, refused by the body limit) and 415 (wrong content type).
 func TestBodiesDocumentTheirRefusals(t *testing.T) {
+	t.Parallel()
 	var doc struct {
 		Paths map[string]map[string]json.RawMessage `json:"paths"`
 	}

@@ -49,6 +49,7 @@ type dataExport struct {
 }
 
 func TestDataExport(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	ctx := context.Background()
 	learner, author := srv.user(models.RoleLearner), srv.user(models.RoleAuthor)

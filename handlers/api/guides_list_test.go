@@ -52,6 +52,7 @@ func makeGuide(t *testing.T, srv *server, author models.User, slug, difficulty, 
 }
 
 func TestListGuides(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	author, other, admin := srv.user(models.RoleAuthor), srv.user(models.RoleAuthor), srv.user(models.RoleAdmin)
 	for i := 1; i <= 4; i++ {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"stepwise/handlers"
+	"stepwise/handlers/root"
 	"stepwise/models"
 	"stepwise/models/imagestore"
 )
@@ -27,6 +27,7 @@ func draft(t *testing.T, srv *server, tok, title string) (string, string) {
 }
 
 func TestCreateGuide(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	author := srv.user(models.RoleAuthor)
 	tok := srv.token(author, "read", "write")
@@ -106,6 +107,7 @@ func TestCreateGuide(t *testing.T) {
 }
 
 func TestUpdateGuide(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	owner, other, co := srv.user(models.RoleAuthor), srv.user(models.RoleAuthor), srv.user(models.RoleAuthor)
 	tok := srv.token(owner, "read", "write")
@@ -177,6 +179,7 @@ func TestUpdateGuide(t *testing.T) {
 }
 
 func TestPublishGuide(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	owner, learner := srv.user(models.RoleAuthor), srv.user(models.RoleLearner)
 	tok, learnerTok := srv.token(owner, "read", "write"), srv.token(learner, "read", "write")
@@ -218,8 +221,9 @@ func pngOf(t *testing.T, seed uint8) []byte {
 }
 
 func TestDeleteGuide(t *testing.T) {
+	t.Parallel()
 	files := imagestore.NewMem()
-	srv := newServer(t, func(d *handlers.Deps) { d.ImageStore = files })
+	srv := newServer(t, func(d *root.Config) { d.ImageStore = files })
 	ctx := context.Background()
 	owner, co, admin := srv.user(models.RoleAuthor), srv.user(models.RoleAuthor), srv.user(models.RoleAdmin)
 	tok := srv.token(owner, "read", "write")

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -18,14 +17,11 @@ import (
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
 
-	"stepwise"
 	"stepwise/db"
-	"stepwise/db/dbtest"
-	"stepwise/handlers"
 	"stepwise/handlers/api"
+	"stepwise/handlers/root"
+	"stepwise/handlers/root/roottest"
 	"stepwise/models"
-	"stepwise/models/passhash"
-	"stepwise/models/secretbox"
 )
 
 // password passes the strength check; every test user has it.
@@ -45,37 +41,15 @@ type server struct {
 	users  int
 }
 
-func newServer(t *testing.T, opts ...func(*handlers.Deps)) *server {
+func newServer(t *testing.T, opts ...func(*root.Config)) *server {
 	t.Helper()
-	// Passwords are hashed cheaply here; models tests the real cost.
-	passhash.UseCheapHashingInTests()
-	d := dbtest.New(t)
-	m := models.New(d)
-	sealer, err := secretbox.New(make([]byte, secretbox.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.TwoFactor.Sealer = sealer
-	if _, err := m.Guides.LoadBuiltinGuides(context.Background(), stepwise.BuiltinGuides()); err != nil {
-		t.Fatal(err)
-	}
-	assets, err := handlers.NewAssets(stepwise.Static())
-	if err != nil {
-		t.Fatal(err)
-	}
-	store := d.SessionStore()
-	t.Cleanup(store.Close)
 	logs := &logBuffer{}
-	deps := handlers.Deps{
-		DB: d, Models: m, Assets: assets, BaseURL: "http://stepwise.test",
-		Sessions: handlers.NewSessions(store, false),
-		CSRFKey:  sealer.DeriveKey("csrf"),
-		Logger:   slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-	}
+	cfg := roottest.Config(t, logs)
 	for _, o := range opts {
-		o(&deps)
+		o(&cfg)
 	}
-	app := handlers.New(deps)
+	built := roottest.New(t, cfg)
+	app, d, m := built.Fiber, cfg.DB, built.Models
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"stepwise/handlers"
+	"stepwise/handlers/root"
 	"stepwise/models"
 	"stepwise/models/imagestore"
 )
@@ -54,8 +55,9 @@ func wideImage(t *testing.T) []byte {
 }
 
 func TestImages(t *testing.T) {
+	t.Parallel()
 	files := imagestore.NewMem()
-	srv := newServer(t, func(d *handlers.Deps) { d.ImageStore = files })
+	srv := newServer(t, func(d *root.Config) { d.ImageStore = files })
 	ctx := context.Background()
 	owner, co, other := srv.user(models.RoleAuthor), srv.user(models.RoleAuthor), srv.user(models.RoleAuthor)
 	tok := srv.token(owner, "read", "write")
@@ -229,6 +231,7 @@ func TestImages(t *testing.T) {
 }
 
 func TestImagesPages(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	owner := srv.user(models.RoleAuthor)
 	tok := srv.token(owner, "read", "write")

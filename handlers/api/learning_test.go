@@ -8,6 +8,7 @@ import (
 )
 
 func TestMyLearning(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	learner := srv.user(models.RoleLearner)
 	author := srv.user(models.RoleAuthor)

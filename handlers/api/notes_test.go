@@ -19,6 +19,7 @@ type noteView struct {
 }
 
 func TestNote(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	learner := srv.user(models.RoleLearner)
 	author := srv.user(models.RoleAuthor)
@@ -113,6 +114,7 @@ func TestNote(t *testing.T) {
 }
 
 func TestNotesList(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	learner := srv.user(models.RoleLearner)
 	tok := srv.token(learner, "read", "write")

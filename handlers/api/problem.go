@@ -10,7 +10,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"stepwise/db"
 	"stepwise/handlers/refusal"
 	"stepwise/models"
 )
@@ -89,7 +88,7 @@ func HandleError(c *fiber.Ctx, err error, log *slog.Logger, requestID string) er
 	if p.Status >= 500 {
 		log.Error("api request failed", "err", err, "method", c.Method(), "path", c.Path())
 	}
-	if db.IsStorageFull(err) {
+	if models.IsStorageFull(err) {
 		c.Set(fiber.HeaderRetryAfter, StorageFullRetryAfter)
 	}
 	if r, ok := models.AsRefusal(err); ok && r.RetryAfter > 0 {
@@ -119,7 +118,7 @@ func toProblem(err error) *Problem {
 		return refusalProblem(r)
 	case errors.Is(err, models.ErrNotFound):
 		return problem(fiber.StatusNotFound, errNotFound.Detail)
-	case db.IsStorageFull(err):
+	case models.IsStorageFull(err):
 		return storageFull()
 	case errors.Is(err, models.ErrConflict):
 		return problem(fiber.StatusConflict, "That conflicts with an existing resource.")

@@ -24,6 +24,7 @@ type progressView struct {
 }
 
 func TestProgressAndCompletion(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	learner := srv.user(models.RoleLearner)
 	author := srv.user(models.RoleAuthor)

@@ -12,6 +12,7 @@ import (
 // TestListsRunFixedQueries: a page of guides costs the same number of
 // queries whether it holds 2 guides or 40 (no query per item).
 func TestListsRunFixedQueries(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	author := srv.user(models.RoleAuthor)
 	for i := 0; i < 40; i++ {
@@ -38,6 +39,7 @@ func TestListsRunFixedQueries(t *testing.T) {
 // TestOtherListsRunFixedQueries: steps, progress, notes and users cost
 // the same whether there are a few or many (no query per item).
 func TestOtherListsRunFixedQueries(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	author := srv.user(models.RoleAuthor)
 	admin := srv.user(models.RoleAdmin)

@@ -22,6 +22,7 @@ type quizStatsView struct {
 }
 
 func TestQuizStats(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	owner, other := srv.user(models.RoleAuthor), srv.user(models.RoleAuthor)
 	tok := srv.token(owner, "read", "write")

@@ -117,6 +117,7 @@ type attemptView struct {
 }
 
 func TestQuizShow(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	learner := srv.user(models.RoleLearner)
 	author := srv.user(models.RoleAuthor)
@@ -192,6 +193,7 @@ func TestQuizShow(t *testing.T) {
 }
 
 func TestQuizAttempt(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	learner := srv.user(models.RoleLearner)
 	author := srv.user(models.RoleAuthor)
@@ -277,6 +279,7 @@ func TestQuizAttempt(t *testing.T) {
 }
 
 func TestQuizQuestions(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	author := srv.user(models.RoleAuthor)
 	other := srv.user(models.RoleAuthor)

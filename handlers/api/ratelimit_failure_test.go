@@ -44,6 +44,7 @@ func (l *syncLog) String() string {
 }
 
 func TestRateLimitOnAFullDiskServesReadsOnly(t *testing.T) {
+	t.Parallel()
 	logs := &syncLog{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	app := fiber.New(fiber.Config{ErrorHandler: func(c *fiber.Ctx, err error) error {

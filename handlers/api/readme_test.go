@@ -14,6 +14,7 @@ import (
 // TestReadmeWalkthrough runs the README's three API commands, as written,
 // against a test server, so the walk-through cannot go stale.
 func TestReadmeWalkthrough(t *testing.T) {
+	t.Parallel()
 	for _, tool := range []string{"sh", "curl", "sed"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			if os.Getenv("CI") == "true" {

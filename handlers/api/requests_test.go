@@ -12,6 +12,7 @@ import (
 // TestMalformedRequests: every way a body can be wrong gets a problem
 // detail that says what is wrong, never a 500.
 func TestMalformedRequests(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	author := srv.as("") // POST /tokens takes no token: the body is all there is
 	cases := []struct {

@@ -37,6 +37,7 @@ func saveStepTexts(t *testing.T, srv *server, tok, step string, bodies ...string
 }
 
 func TestRevisions(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	owner, other := srv.user(models.RoleAuthor), srv.user(models.RoleAuthor)
 	tok := srv.token(owner, "read", "write")
@@ -159,6 +160,7 @@ func TestRevisions(t *testing.T) {
 }
 
 func TestRevisionsPages(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	owner := srv.user(models.RoleAuthor)
 	tok := srv.token(owner, "read", "write")

@@ -129,6 +129,7 @@ const (
 )
 
 func TestStepsList(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	f := newStepsFixture(t, srv)
 	learner := srv.token(srv.user(models.RoleLearner), "read")
@@ -242,6 +243,7 @@ func TestStepsList(t *testing.T) {
 }
 
 func TestStepsShow(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	f := newStepsFixture(t, srv, "Intro", "Second")
 	learner := srv.token(srv.user(models.RoleLearner), "read")
@@ -320,6 +322,7 @@ func TestStepsShow(t *testing.T) {
 }
 
 func TestStepsCreate(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	f := newStepsFixture(t, srv)
 
@@ -447,6 +450,7 @@ func TestStepsCreate(t *testing.T) {
 }
 
 func TestStepsUpdate(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	f := newStepsFixture(t, srv, "One", "Two", "Three")
 	path := f.step(2)
@@ -559,6 +563,7 @@ func TestStepsUpdate(t *testing.T) {
 }
 
 func TestStepsDelete(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	f := newStepsFixture(t, srv, "A", "B", "C", "D")
 	b, bTag := f.show(t, 2)
@@ -634,6 +639,7 @@ func TestStepsDelete(t *testing.T) {
 }
 
 func TestStepsMove(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	f := newStepsFixture(t, srv, "A", "B", "C", "D")
 	ids := map[string]int64{}
@@ -724,6 +730,7 @@ func TestStepsMove(t *testing.T) {
 // its steps; everyone else is refused, with 404 when they may not even see
 // the guide, and a refusal changes nothing.
 func TestStepsWhoMay(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	ctx := context.Background()
 	f := newStepsFixture(t, srv, "One", "Two")
@@ -879,6 +886,7 @@ func stepsShowAs(t *testing.T, srv *server, tok, path string) (stepsStepView, st
 // revisions are read from the model, and the API's list of them must
 // agree.
 func TestStepsRevisions(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	ctx := context.Background()
 	f := newStepsFixture(t, srv, "Drafted")

@@ -48,6 +48,7 @@ func (s *server) raw(method, path, token string, body any) (*http.Response, []by
 }
 
 func TestStorageFullAnswers503AndReadsWork(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	u := srv.user(models.RoleLearner)
 	tok := srv.token(u, models.ScopeRead, models.ScopeWrite)
@@ -84,6 +85,7 @@ func TestStorageFullAnswers503AndReadsWork(t *testing.T) {
 // the token's last use) fail, whatever the reason, a read is served and
 // logged; a change is not.
 func TestFailedBookkeepingWritesDoNotFailReads(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	u := srv.user(models.RoleLearner)
 	tok := srv.token(u, models.ScopeRead, models.ScopeWrite)

@@ -23,6 +23,7 @@ type tokenOut struct {
 }
 
 func TestCreateTokenWithPassword(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	u := srv.user(models.RoleLearner)
 	anon := srv.as("")
@@ -135,6 +136,7 @@ func TestCreateTokenWithPassword(t *testing.T) {
 }
 
 func TestTokensListShowRevoke(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	u, other := srv.user(models.RoleLearner), srv.user(models.RoleLearner)
 	main := srv.as(srv.token(u, "read", "write"))

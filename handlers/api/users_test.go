@@ -18,6 +18,7 @@ type accountView struct {
 }
 
 func TestUsersList(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	admin := srv.user(models.RoleAdmin)
 	tok := srv.token(admin, "read", "admin")
@@ -99,6 +100,7 @@ func (s *server) forcedToken(u models.User, scopes ...string) string {
 }
 
 func TestUserUpdate(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
 	admin := srv.user(models.RoleAdmin)
 	target := srv.user(models.RoleLearner)

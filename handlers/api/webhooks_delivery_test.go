@@ -64,7 +64,8 @@ func (r *signedReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 // through the API queue events, and the real worker delivers them,
 // signed, to a receiver, in the order they happened.
 func TestWebhooksDeliverWhatTheAPIDoes(t *testing.T) {
-	srv := newServer(t, withWebhookSealer)
+	t.Parallel()
+	srv := newServer(t)
 	ctx := context.Background()
 	// The receiver is on loopback, which only an admin setting allows.
 	if err := srv.Models.Settings.SetBool(ctx, models.SettingPrivateWebhookTargets, true); err != nil {

@@ -6,12 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"stepwise/handlers"
 	"stepwise/models"
 )
-
-// withWebhookSealer seals webhook secrets as cmd does, with the app's key.
-func withWebhookSealer(d *handlers.Deps) { d.Models.Webhooks.Sealer = d.Models.TwoFactor.Sealer }
 
 type webhookOut struct {
 	ID     int64    `json:"id"`
@@ -21,7 +17,8 @@ type webhookOut struct {
 }
 
 func TestWebhooksCreateShowDelete(t *testing.T) {
-	srv := newServer(t, withWebhookSealer)
+	t.Parallel()
+	srv := newServer(t)
 	author := srv.user(models.RoleAuthor)
 	as := srv.as(srv.token(author, "read", "write"))
 
@@ -63,7 +60,8 @@ func TestWebhooksCreateShowDelete(t *testing.T) {
 }
 
 func TestWebhooksValidation(t *testing.T) {
-	srv := newServer(t, withWebhookSealer)
+	t.Parallel()
+	srv := newServer(t)
 	as := srv.as(srv.token(srv.user(models.RoleAuthor), "read", "write"))
 	p := as.post("/api/v1/webhooks", map[string]any{"url": "ftp://x", "events": []string{"user.created"}}).
 		want(t, http.StatusUnprocessableEntity).Problem(t)
@@ -81,7 +79,8 @@ func TestWebhooksValidation(t *testing.T) {
 // Learners have no webhooks (403); another user's webhook is 404 for
 // every operation on it; a read token cannot change anything.
 func TestWebhooksAccess(t *testing.T) {
-	srv := newServer(t, withWebhookSealer)
+	t.Parallel()
+	srv := newServer(t)
 	admin := srv.user(models.RoleAdmin)
 	in := models.NewWebhook{URL: "https://hooks.example.com/admin", Events: []string{models.EventUserCreated}}
 	in.Validate(&admin)
@@ -126,7 +125,8 @@ type deliveryPage struct {
 }
 
 func TestWebhookTestAndDeliveriesPages(t *testing.T) {
-	srv := newServer(t, withWebhookSealer)
+	t.Parallel()
+	srv := newServer(t)
 	admin := srv.user(models.RoleAdmin)
 	as := srv.as(srv.token(admin, "read", "write"))
 	var hook webhookOut

@@ -7,6 +7,7 @@ import (
 )
 
 func TestExportData(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	u := f.user("me@example.com")
 	out, err := f.s.ExportData(f.ctx, f.at.As(u.ID), &u)
@@ -19,6 +20,7 @@ func TestExportData(t *testing.T) {
 }
 
 func TestDeleteAccount(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	u := f.user("bye@example.com")
 	o := f.at.As(u.ID)

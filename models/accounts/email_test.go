@@ -8,6 +8,7 @@ import (
 )
 
 func TestRequestEmailChange(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	u, other := f.user("old@example.com"), f.user("taken@example.com")
 	o := f.at.As(u.ID)
@@ -37,6 +38,7 @@ func TestRequestEmailChange(t *testing.T) {
 }
 
 func TestConfirmEmailChange(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	u := f.user("old@example.com")
 	verify, err := f.m.Tokens.Issue(f.ctx, u.ID, models.PurposeVerifyEmail, u.Email)
@@ -69,6 +71,7 @@ func TestConfirmEmailChange(t *testing.T) {
 }
 
 func TestVerifyEmail(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	u := f.user("verify@example.com")
 

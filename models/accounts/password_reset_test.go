@@ -7,6 +7,7 @@ import (
 )
 
 func TestRequestPasswordReset(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	u := f.user("forgot@example.com")
 
@@ -36,6 +37,7 @@ func TestRequestPasswordReset(t *testing.T) {
 // A reset uses its link, ends every session, revokes the API tokens and
 // writes its audit rows; a second use of the link changes nothing.
 func TestResetPassword(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	u := f.user("reset@example.com")
 	_, err := f.m.Sessions.Create(f.ctx, u.ID, "192.0.2.1", "here")

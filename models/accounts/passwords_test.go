@@ -10,6 +10,7 @@ import (
 // A change keeps the browser making it signed in and revokes API tokens
 // only when asked, with its audit rows.
 func TestChangePassword(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	u := f.user("pw@example.com")
 	here, err := f.m.Sessions.Create(f.ctx, u.ID, "192.0.2.1", "here")

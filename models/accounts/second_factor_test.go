@@ -9,6 +9,7 @@ import (
 )
 
 func TestCompleteSignIn(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	u := f.user("two@example.com")
 	secret, codes := f.twoFactor(u)
@@ -48,6 +49,7 @@ func TestCompleteSignIn(t *testing.T) {
 }
 
 func TestCompleteSignInThrottled(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	u := f.user("guess@example.com")
 	f.twoFactor(u)
@@ -64,6 +66,7 @@ func TestCompleteSignInThrottled(t *testing.T) {
 }
 
 func TestCompleteSignInAccountChangedMeanwhile(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	u := f.user("gone@example.com")
 	f.twoFactor(u)

@@ -7,6 +7,7 @@ import (
 )
 
 func TestSessions(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	u := f.user("many@example.com")
 	var ids []string

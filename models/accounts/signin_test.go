@@ -9,6 +9,7 @@ import (
 )
 
 func TestSignInBrowser(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	u := f.user("ada@example.com")
 	in := accounts.Credentials{Email: " ADA@example.com ", Password: password}
@@ -50,6 +51,7 @@ func TestSignInBrowser(t *testing.T) {
 // operation refuses; past the free attempts even the right one waits,
 // and the unknown email reads the same.
 func TestSignInCountsFailures(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	u := f.user("slow@example.com")
 	wrong := accounts.Credentials{Email: u.Email, Password: "not the password"}
@@ -85,6 +87,7 @@ func TestSignInCountsFailures(t *testing.T) {
 // With two-factor on, a browser's right password is not yet a success:
 // nothing is recorded and the failures still count until the code.
 func TestSignInBrowserTwoFactorWaitsForTheCode(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	u := f.user("two@example.com")
 	f.twoFactor(u)
@@ -107,6 +110,7 @@ func TestSignInBrowserTwoFactorWaitsForTheCode(t *testing.T) {
 
 // A script gives the code with the password.
 func TestSignInScriptTwoFactor(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	u := f.user("script@example.com")
 	secret, _ := f.twoFactor(u)

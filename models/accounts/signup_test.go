@@ -8,6 +8,7 @@ import (
 )
 
 func TestSignUp(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	in := accounts.NewAccount{Email: " New@Example.com", DisplayName: "New", Password: password}
 	out, err := f.s.SignUp(f.ctx, f.at, in)
@@ -31,6 +32,7 @@ func TestSignUp(t *testing.T) {
 // Past the address's allowance a sign-up is refused, and the refusal is
 // audited although nothing else is written.
 func TestSignUpThrottled(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	var err error
 	for i := 0; i <= models.SignupAddressRate.Requests && err == nil; i++ {

@@ -7,6 +7,7 @@ import (
 )
 
 func TestCreateAndRevokeToken(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	u, other := f.user("tok@example.com"), f.user("other@example.com")
 	o := f.at.As(u.ID)

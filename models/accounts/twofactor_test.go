@@ -11,6 +11,7 @@ import (
 )
 
 func TestEnableTwoFactor(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	u := f.user("setup@example.com")
 	o := f.at.As(u.ID)
@@ -41,6 +42,7 @@ func TestEnableTwoFactor(t *testing.T) {
 }
 
 func TestChangeTwoFactor(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	u := f.user("manage@example.com")
 	_, codes := f.twoFactor(u)
@@ -82,6 +84,7 @@ func TestChangeTwoFactor(t *testing.T) {
 }
 
 func TestChangeTwoFactorThrottled(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	u := f.user("guess@example.com")
 	f.twoFactor(u)

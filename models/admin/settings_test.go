@@ -9,6 +9,7 @@ import (
 )
 
 func TestChangeSettings(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	root := f.admin()
@@ -33,6 +34,7 @@ func TestChangeSettings(t *testing.T) {
 }
 
 func TestChangeSettingsRefusals(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	for _, role := range []string{models.RoleLearner, models.RoleAuthor} {

@@ -29,6 +29,7 @@ func (f *fixture) signIn(u *models.User) {
 }
 
 func TestChangeUser(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	root, lee := f.admin(), f.user(models.RoleLearner)
@@ -66,6 +67,7 @@ func TestChangeUser(t *testing.T) {
 func (f *fixture) admin() *models.User { return f.user(models.RoleAdmin) }
 
 func TestChangeUserRefusals(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	root, lee, author := f.admin(), f.user(models.RoleLearner), f.user(models.RoleAuthor)
@@ -122,6 +124,7 @@ func TestChangeUserRefusals(t *testing.T) {
 }
 
 func TestForcePasswordReset(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	root, lee := f.admin(), f.user(models.RoleLearner)
@@ -141,6 +144,7 @@ func TestForcePasswordReset(t *testing.T) {
 }
 
 func TestForcePasswordResetRefusals(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	root, author := f.admin(), f.user(models.RoleAuthor)

@@ -3,6 +3,7 @@ package admin
 import "testing"
 
 func TestCheckTarget(t *testing.T) {
+	t.Parallel()
 	private := []string{
 		"http://127.0.0.1/in", "https://127.8.9.10:8443/", "http://[::1]:80/", "http://10.1.2.3/", "http://192.168.1.1/",
 		"http://172.16.0.1/", "http://169.254.169.254/latest", "http://[fe80::1%25eth0]/", "http://0.0.0.0/",

@@ -18,6 +18,7 @@ func (f *fixture) subscribe(owner *models.User, url string) (admin.CreatedWebhoo
 }
 
 func TestCreateWebhook(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	author := f.user(models.RoleAuthor)
 
@@ -36,6 +37,7 @@ func TestCreateWebhook(t *testing.T) {
 }
 
 func TestCreateWebhookRefusals(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	learner, author := f.user(models.RoleLearner), f.user(models.RoleAuthor)
@@ -83,6 +85,7 @@ func TestCreateWebhookRefusals(t *testing.T) {
 }
 
 func TestDeleteWebhook(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	author := f.user(models.RoleAuthor)
@@ -101,6 +104,7 @@ func TestDeleteWebhook(t *testing.T) {
 }
 
 func TestDeleteWebhookRefusals(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	author, other, learner := f.user(models.RoleAuthor), f.user(models.RoleAuthor), f.user(models.RoleLearner)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestExportAndImportGuide(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	x, err := k.ops.ExportGuide(k.ctx, k.co, "pub")
 	if err != nil || x.Slug != "pub" || len(x.Zip) == 0 {

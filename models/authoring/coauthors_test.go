@@ -7,6 +7,7 @@ import (
 )
 
 func TestAddCoAuthor(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	a, created, err := k.ops.AddCoAuthor(k.ctx, k.owner, "draft", " OTHER@example.com ")
 	if err != nil || !created || a.ID != k.other.ID {
@@ -28,6 +29,7 @@ func TestAddCoAuthor(t *testing.T) {
 }
 
 func TestRemoveCoAuthor(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	refused(t, k.ops.RemoveCoAuthor(k.ctx, k.co, "draft", k.co.ID), models.RefusedForbidden, "owner_only")
 	// The owner is the guide's author, not a co-author.

@@ -7,6 +7,7 @@ import (
 )
 
 func TestEditable(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	for _, u := range []*models.User{k.owner, k.co, k.admin} {
 		r, err := k.ops.Editable(k.ctx, u, "draft")
@@ -24,6 +25,7 @@ func TestEditable(t *testing.T) {
 }
 
 func TestEditableStep(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	r, s, err := k.ops.EditableStep(k.ctx, k.co, "pub", 2)
 	if err != nil || r.Slug != "pub" || s.Title != "Two" || s.BodyMD != "Two body." {

@@ -14,6 +14,7 @@ func guideInput(title, slug string, tags ...string) authoring.GuideInput {
 }
 
 func TestCreateGuide(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	r, err := k.ops.CreateGuide(k.ctx, k.other, guideInput("  Fresh start ", "", "Go", "web", "go"))
 	if err != nil {
@@ -48,6 +49,7 @@ func TestCreateGuide(t *testing.T) {
 }
 
 func TestUpdateGuide(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	r := k.record("draft")
 	saved, err := k.ops.UpdateGuide(k.ctx, k.co, "draft", r.Version, guideInput("Renamed", "renamed", "web"))
@@ -83,6 +85,7 @@ func TestUpdateGuide(t *testing.T) {
 }
 
 func TestSetPublished(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	k.exec(`INSERT INTO webhooks (user_id, url, secret, events, created_at) VALUES (?, 'https://hooks.example.com/x', x'00', ?, ?)`,
 		k.admin.ID, models.EventGuidePublished, time.Now().UTC())
@@ -107,6 +110,7 @@ func TestSetPublished(t *testing.T) {
 }
 
 func TestDeleteGuide(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	v := k.record("draft").Version
 	refused(t, k.ops.DeleteGuide(k.ctx, k.co, "draft", v), models.RefusedForbidden, "owner_only")

@@ -20,6 +20,7 @@ func pngBytes(t *testing.T, w, h int) []byte {
 }
 
 func TestUploadImage(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	pic := pngBytes(t, 3, 2)
 	up, err := k.ops.UploadImage(k.ctx, k.co, "draft", "diagram.png", pic)
@@ -40,6 +41,7 @@ func TestUploadImage(t *testing.T) {
 }
 
 func TestDeleteImage(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	up, err := k.ops.UploadImage(k.ctx, k.owner, "draft", "a.png", pngBytes(t, 1, 1))
 	ok(t, err)

@@ -12,6 +12,7 @@ func trueFalse(prompt string) models.QuestionInput {
 }
 
 func TestSaveQuestion(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	q, err := k.ops.SaveQuestion(k.ctx, k.co, "pub", 1, 0, trueFalse(" Is it? "))
 	if err != nil || q.ID == 0 || q.Prompt != "Is it?" || q.Choices[1].Text != "False" {
@@ -40,6 +41,7 @@ func TestSaveQuestion(t *testing.T) {
 }
 
 func TestSetQuizRequired(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	ok(t, k.ops.SetQuizRequired(k.ctx, k.co, "pub", true))
 	if req, err := k.m.Quizzes.Required(k.ctx, k.record("pub").ID); err != nil || !req {

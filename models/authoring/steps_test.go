@@ -18,6 +18,7 @@ func (k *desk) revisions(slug string, n int) int {
 }
 
 func TestAddStep(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	s, err := k.ops.AddStep(k.ctx, k.co, "pub", models.StepForm{Title: " Three ", Body: "Third."})
 	if err != nil || s.Position != 3 || s.Title != "Three" || s.BodyMD != "Third." {
@@ -36,6 +37,7 @@ func TestAddStep(t *testing.T) {
 }
 
 func TestSaveStep(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	before := k.step("pub", 1)
 	save := authoring.StepSave{Form: models.StepForm{Title: "One", Body: "Changed."}, Version: before.Version}
@@ -68,6 +70,7 @@ func TestSaveStep(t *testing.T) {
 }
 
 func TestDeleteStep(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	one, two := k.step("draft", 1), k.step("draft", 2)
 	refused(t, k.ops.DeleteStep(k.ctx, k.owner, "draft", 1, authoring.StepRef{ID: two.ID, Version: two.Version}),
@@ -83,6 +86,7 @@ func TestDeleteStep(t *testing.T) {
 }
 
 func TestMoveStep(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	one := k.step("draft", 1)
 	list, err := k.ops.MoveStep(k.ctx, k.co, "draft", 1, 99, authoring.StepRef{ID: one.ID, Version: -1})
@@ -98,6 +102,7 @@ func TestMoveStep(t *testing.T) {
 }
 
 func TestRestoreRevision(t *testing.T) {
+	t.Parallel()
 	k := newDesk(t)
 	first := k.step("pub", 1)
 	// The guide was a draft when step 1 was written: its first revision

@@ -52,6 +52,7 @@ func snapshot(t *testing.T, d *db.DB) demoSnapshot {
 }
 
 func TestSeedCounts(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d := dbtest.New(t)
 	var progress bytes.Buffer
@@ -110,6 +111,7 @@ func TestSeedCounts(t *testing.T) {
 }
 
 func TestSeedIsDeterministic(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	a, b := dbtest.New(t), dbtest.New(t)
 	for _, d := range []*db.DB{a, b} {
@@ -134,6 +136,7 @@ func TestSeedIsDeterministic(t *testing.T) {
 }
 
 func TestSeedUsersCanLogIn(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d := dbtest.New(t)
 	if _, err := demo.Seed(ctx, d, smallDemo, nil); err != nil {
@@ -152,6 +155,7 @@ func TestSeedUsersCanLogIn(t *testing.T) {
 }
 
 func TestSeedRefusesNonEmptyDatabase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d := dbtest.New(t)
 	if _, err := demo.Seed(ctx, d, smallDemo, nil); err != nil {
@@ -176,6 +180,7 @@ func TestSeedRefusesNonEmptyDatabase(t *testing.T) {
 }
 
 func TestSeedValidatesOptions(t *testing.T) {
+	t.Parallel()
 	d := dbtest.New(t)
 	for _, o := range []demo.Options{
 		{Users: 0, Guides: 1, Steps: 1, Progress: 0.5, Password: "demo-password"},

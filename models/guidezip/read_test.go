@@ -64,6 +64,7 @@ func rawZip(t testing.TB, name string, data []byte, size uint64) []byte {
 }
 
 func TestReadRefusesHostileArchives(t *testing.T) {
+	t.Parallel()
 	guide := "---\nslug: g\ntitle: G\ndifficulty: beginner\n---\nIntro\n"
 	step := "---\ntitle: S\n---\nBody\n"
 	symlink := func() []byte {

@@ -15,6 +15,7 @@ import (
 // What Write writes, Read reads back the same: front matter, bodies,
 // quizzes and images.
 func TestWriteThenRead(t *testing.T) {
+	t.Parallel()
 	var pic bytes.Buffer
 	if err := png.Encode(&pic, image.NewGray(image.Rect(0, 0, 2, 2))); err != nil {
 		t.Fatal(err)

@@ -50,6 +50,7 @@ func pngHeader(t testing.TB, w, h int) []byte {
 }
 
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	var jp, gf bytes.Buffer
 	img := image.NewRGBA(image.Rect(0, 0, 3, 2))
 	if err := jpeg.Encode(&jp, img, nil); err != nil {
@@ -94,6 +95,7 @@ func TestCheck(t *testing.T) {
 }
 
 func TestCheckRefusesDimensionsFromTheHeader(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		w, h int
 		ok   bool

@@ -12,6 +12,7 @@ import (
 )
 
 func TestDir(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "images")
 	s, err := imagestore.NewDir(dir)
@@ -48,6 +49,7 @@ func TestDir(t *testing.T) {
 }
 
 func TestMem(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := imagestore.NewMem()
 	data := []byte("picture")

@@ -14,6 +14,7 @@ func step(n int) learning.StepInput {
 }
 
 func TestCompleteStepFinishesTheGuideInOneGo(t *testing.T) {
+	t.Parallel()
 	l := newLab(t)
 	ctx := context.Background()
 	res, err := l.ops.CompleteStep(ctx, l.learner, step(2))
@@ -48,6 +49,7 @@ func TestCompleteStepFinishesTheGuideInOneGo(t *testing.T) {
 }
 
 func TestUndoAndToggleStep(t *testing.T) {
+	t.Parallel()
 	l := newLab(t)
 	ctx := context.Background()
 	res, err := l.ops.ToggleStep(ctx, l.learner, step(2))
@@ -77,6 +79,7 @@ func TestUndoAndToggleStep(t *testing.T) {
 }
 
 func TestCompleteStepRefusesUntilTheQuizIsPassed(t *testing.T) {
+	t.Parallel()
 	l := newLab(t)
 	ctx := context.Background()
 	l.requireQuizzes()
@@ -108,6 +111,7 @@ func TestCompleteStepRefusesUntilTheQuizIsPassed(t *testing.T) {
 }
 
 func TestCompleteStepNotFoundAndForbidden(t *testing.T) {
+	t.Parallel()
 	l := newLab(t)
 	ctx := context.Background()
 	for name, ref := range map[string]learning.StepRef{
@@ -130,6 +134,7 @@ func TestCompleteStepNotFoundAndForbidden(t *testing.T) {
 }
 
 func TestCompleteStepCheckRunsFirst(t *testing.T) {
+	t.Parallel()
 	l := newLab(t)
 	stale := errors.New("stale")
 	in := step(2)

@@ -15,6 +15,7 @@ func note(n int, body string) learning.NoteInput {
 }
 
 func TestSaveNoteCreatesThenReplaces(t *testing.T) {
+	t.Parallel()
 	l := newLab(t)
 	ctx := context.Background()
 	res, err := l.ops.SaveNote(ctx, l.learner, note(1, "one\r\ntwo"))
@@ -46,6 +47,7 @@ func TestSaveNoteCreatesThenReplaces(t *testing.T) {
 }
 
 func TestSaveNoteRefusals(t *testing.T) {
+	t.Parallel()
 	l := newLab(t)
 	ctx := context.Background()
 	for name, body := range map[string]string{
@@ -69,6 +71,7 @@ func TestSaveNoteRefusals(t *testing.T) {
 }
 
 func TestDeleteNote(t *testing.T) {
+	t.Parallel()
 	l := newLab(t)
 	ctx := context.Background()
 	ref := learning.StepRef{Guide: "lab", Step: 2}

@@ -13,6 +13,7 @@ func answers(guide string, n int, a map[string][]int) learning.QuizAnswers {
 }
 
 func TestAnswerQuizRecordsTheAttempt(t *testing.T) {
+	t.Parallel()
 	l := newLab(t)
 	ctx := context.Background()
 	q := key(l.question)
@@ -36,6 +37,7 @@ func TestAnswerQuizRecordsTheAttempt(t *testing.T) {
 }
 
 func TestAnswerQuizRefusals(t *testing.T) {
+	t.Parallel()
 	l := newLab(t)
 	ctx := context.Background()
 	q := key(l.question)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestRenderSanitizes(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"script tag":        "Hello <script>alert(1)</script>",
 		"event handler":     `<img src="x" onerror="alert(1)">`,
@@ -34,6 +35,7 @@ func TestRenderSanitizes(t *testing.T) {
 }
 
 func TestRenderKeepsFormatting(t *testing.T) {
+	t.Parallel()
 	html, err := markdown.Render("## Title\n\n- one\n- two\n\n```go\nfunc main() {}\n```\n\n[link](https://example.com)\n")
 	if err != nil {
 		t.Fatal(err)
@@ -46,6 +48,7 @@ func TestRenderKeepsFormatting(t *testing.T) {
 }
 
 func TestSanitizerKeepsImageURLs(t *testing.T) {
+	t.Parallel()
 	key := strings.Repeat("ab", 32) + ".png"
 	html, err := markdown.Render("![A diagram](/images/" + key + ")\n\n![x](javascript:alert(1))\n")
 	if err != nil {

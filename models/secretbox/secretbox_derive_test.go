@@ -9,6 +9,7 @@ import (
 // (so a cluster agrees on it), differs per purpose and per secret key, and
 // does not depend on the old keys kept for opening.
 func TestSealerDeriveKey(t *testing.T) {
+	t.Parallel()
 	current, other, old := newKey(t), newKey(t), newKey(t)
 	a := newSealer(t, current).DeriveKey("csrf")
 	if len(a) != 32 {

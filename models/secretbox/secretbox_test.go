@@ -28,6 +28,7 @@ func newSealer(t *testing.T, current []byte, old ...[]byte) *secretbox.Sealer {
 }
 
 func TestSealerRoundTrip(t *testing.T) {
+	t.Parallel()
 	s := newSealer(t, newKey(t))
 	plain, ad := []byte("JBSWY3DPEHPK3PXP"), []byte("users.totp_secret:1")
 	sealed, err := s.Seal(plain, ad)
@@ -52,6 +53,7 @@ func TestSealerRoundTrip(t *testing.T) {
 }
 
 func TestSealerDetectsTampering(t *testing.T) {
+	t.Parallel()
 	s := newSealer(t, newKey(t))
 	ad := []byte("users.totp_secret:1")
 	sealed, err := s.Seal([]byte("a secret"), ad)
@@ -77,6 +79,7 @@ func TestSealerDetectsTampering(t *testing.T) {
 }
 
 func TestSealerWrongKey(t *testing.T) {
+	t.Parallel()
 	sealed, err := newSealer(t, newKey(t)).Seal([]byte("a secret"), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -87,6 +90,7 @@ func TestSealerWrongKey(t *testing.T) {
 }
 
 func TestSealerOldKeyStillOpens(t *testing.T) {
+	t.Parallel()
 	oldKey, currentKey := newKey(t), newKey(t)
 	sealed, err := newSealer(t, oldKey).Seal([]byte("a secret"), []byte("ad"))
 	if err != nil {
@@ -111,6 +115,7 @@ func TestSealerOldKeyStillOpens(t *testing.T) {
 }
 
 func TestNewRejectsBadKeys(t *testing.T) {
+	t.Parallel()
 	if _, err := secretbox.New(make([]byte, 16)); err == nil {
 		t.Errorf("16-byte key: got no error")
 	}

@@ -13,6 +13,7 @@ import (
 // A new secret is what an authenticator app takes, and the codes the app
 // makes from it match for one time step either side of now, not further.
 func TestMatchWithinTheSkew(t *testing.T) {
+	t.Parallel()
 	secret, err := totp.NewSecret()
 	if err != nil {
 		t.Fatal(err)
@@ -49,6 +50,7 @@ func TestMatchWithinTheSkew(t *testing.T) {
 }
 
 func TestNormalize(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"123456": "123456", "123 456": "123456", "123-456": "123456", "\t123456 ": "123456",
 		"12345": "", "1234567": "", "12345a": "", "": "", strings.Repeat(" ", 40) + "123456": "",
