@@ -178,7 +178,17 @@ func (h *Authoring) SaveSettings(c *fiber.Ctx) error {
 	if err == nil {
 		return redirect(c, "/author/guides/"+saved.Slug+"?done=saved")
 	}
-	status, fe, ok := editorRefusal(err, "title")
+	return h.settingsRefused(c, err, "title", func(d *pages.GuideFormData, fe models.FieldErrors) {
+		d.Form, d.Errors = cleanGuideForm(in.Form), fe
+	})
+}
+
+// settingsRefused shows the settings page again after an operation
+// refused err, with keep putting back what the user sent and the field
+// errors (a refusal without fields lands on field); a refusal the form
+// cannot show goes to the error page.
+func (h *Authoring) settingsRefused(c *fiber.Ctx, err error, field string, keep func(*pages.GuideFormData, models.FieldErrors)) error {
+	status, fe, ok := editorRefusal(err, field)
 	if !ok {
 		return err
 	}
@@ -190,7 +200,7 @@ func (h *Authoring) SaveSettings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d.Form, d.Errors = cleanGuideForm(in.Form), fe
+	keep(&d, fe)
 	return render(c, status, pages.GuideForm(h.page(c, r.Title, true), d))
 }
 

@@ -16,20 +16,9 @@ func (h *Authoring) AddCoAuthor(c *fiber.Ctx) error {
 	if err == nil {
 		return redirect(c, "/author/guides/"+c.Params("slug")+"?done=added")
 	}
-	status, fe, ok := editorRefusal(err, "email")
-	if !ok {
-		return err
-	}
-	r, err := h.editing(c)
-	if err != nil {
-		return err
-	}
-	d, err := h.settingsData(c, r)
-	if err != nil {
-		return err
-	}
-	d.AuthorEmail, d.AuthorError = sanitizeText(models.NormalizeEmail(email)), fe["email"]
-	return render(c, status, pages.GuideForm(h.page(c, r.Title, true), d))
+	return h.settingsRefused(c, err, "email", func(d *pages.GuideFormData, fe models.FieldErrors) {
+		d.AuthorEmail, d.AuthorError = sanitizeText(models.NormalizeEmail(email)), fe["email"]
+	})
 }
 
 // RemoveCoAuthor removes a co-author (the owner and admins only).

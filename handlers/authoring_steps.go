@@ -29,20 +29,9 @@ func (h *Authoring) AddStep(c *fiber.Ctx) error {
 	if err == nil {
 		return redirect(c, "/author/guides/"+c.Params("slug")+"/steps/"+strconv.Itoa(st.Position))
 	}
-	status, fe, ok := editorRefusal(err, "title")
-	if !ok {
-		return err
-	}
-	r, err := h.editing(c)
-	if err != nil {
-		return err
-	}
-	d, err := h.settingsData(c, r)
-	if err != nil {
-		return err
-	}
-	d.Errors = models.FieldErrors{"step_title": fe["title"]}
-	return render(c, status, pages.GuideForm(h.page(c, r.Title, true), d))
+	return h.settingsRefused(c, err, "title", func(d *pages.GuideFormData, fe models.FieldErrors) {
+		d.Errors = models.FieldErrors{"step_title": fe["title"]}
+	})
 }
 
 // editorData fills the step editor for s with form f.
