@@ -42,6 +42,9 @@ var browserCandidates = []string{"chromium", "chromium-browser", "google-chrome"
 
 var announceSkip sync.Once
 
+// browserSlots bounds the Chromium instances running at once (newTab).
+var browserSlots = make(chan struct{}, 2)
+
 // requireBrowser returns the path of Chromium, or skips the test: always
 // under -short, and when no browser is installed unless CI=true, where a
 // missing browser fails the test instead.
@@ -130,6 +133,11 @@ func newBrowserTest(t *testing.T) (*server, *tab) {
 func newTab(t *testing.T, srv *server) *tab {
 	t.Helper()
 	execPath := requireBrowser(t)
+	// At most browserSlots browsers at once: the browser tests run in
+	// parallel with each other and the rest, and each Chromium wants a
+	// core; more at once only stretches every test towards its timeout.
+	browserSlots <- struct{}{}
+	t.Cleanup(func() { <-browserSlots })
 	profile := t.TempDir() // removed after the browser has exited (cleanups run last-in, first-out)
 
 	tb := &tab{t: t, srv: srv, log: &tabLog{output: lockedWriter{b: &strings.Builder{}}}}
