@@ -1,7 +1,6 @@
 package models_test
 
 import (
-	"crypto/rand"
 	"testing"
 
 	"stepwise/models/secretbox"
@@ -10,8 +9,8 @@ import (
 // newKey is a random sealing key.
 func newKey(t *testing.T) []byte {
 	t.Helper()
-	k := make([]byte, secretbox.KeySize)
-	if _, err := rand.Read(k); err != nil {
+	k, err := secretbox.NewKey()
+	if err != nil {
 		t.Fatal(err)
 	}
 	return k

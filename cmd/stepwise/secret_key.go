@@ -1,7 +1,6 @@
 package main
 
 import (
-	"crypto/rand"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -99,9 +98,9 @@ func (k secretKeyConfig) current(create bool, log *slog.Logger) ([]byte, error) 
 // generateSecretKey writes a new random key to path, readable by its owner
 // only. O_EXCL keeps two first starts from each writing their own.
 func generateSecretKey(path string) ([]byte, error) {
-	key := make([]byte, secretbox.KeySize)
-	if _, err := rand.Read(key); err != nil {
-		return nil, fmt.Errorf("generate secret key: %w", err)
+	key, err := secretbox.NewKey()
+	if err != nil {
+		return nil, err
 	}
 	f, err := os.OpenFile(filepath.Clean(path), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {

@@ -55,6 +55,15 @@ type sealKey struct {
 	aead cipher.AEAD
 }
 
+// NewKey returns a new random key of KeySize bytes.
+func NewKey() ([]byte, error) {
+	k := make([]byte, KeySize)
+	if _, err := rand.Read(k); err != nil {
+		return nil, fmt.Errorf("generate secret key: %w", err)
+	}
+	return k, nil
+}
+
 // New returns a sealer that seals under current and opens under current
 // and old. Every key must be KeySize bytes.
 func New(current []byte, old ...[]byte) (*Sealer, error) {

@@ -2,17 +2,17 @@ package secretbox_test
 
 import (
 	"bytes"
-	"crypto/rand"
 	"errors"
 	"testing"
 
 	"stepwise/models/secretbox"
 )
 
+// newKey is a random sealing key.
 func newKey(t *testing.T) []byte {
 	t.Helper()
-	k := make([]byte, secretbox.KeySize)
-	if _, err := rand.Read(k); err != nil {
+	k, err := secretbox.NewKey()
+	if err != nil {
 		t.Fatal(err)
 	}
 	return k
