@@ -45,8 +45,11 @@ var adminNotices = map[string]string{
 	"reset":  "The user must choose a new password before signing in again; their sessions were ended.",
 }
 
+// list shows the users page. After a refused action (a POST) the search
+// comes back from the form's hidden field, so the admin stays where they
+// were; FormValue reads the query string first, so GET is unchanged.
 func (h *AdminUsers) list(c *fiber.Ctx, status int, problem, notice string) error {
-	q := c.Query("q")
+	q := c.FormValue("q")
 	if len(q) > 200 {
 		q = q[:200]
 	}

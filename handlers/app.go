@@ -25,7 +25,7 @@ import (
 const BodyLimit = 1 << 20
 
 // Deps are the dependencies every handler may use. The composition root
-// (handlers/server) builds them; handlers never see the database itself,
+// (handlers/root) builds them; handlers never see the database itself,
 // only the stores and the operations over it.
 type Deps struct {
 	Models *models.Models

@@ -59,3 +59,27 @@ func TestHandlersDoNotTouchTheDatabase(t *testing.T) {
 		t.Fatalf("checked %d handler files; the walk must have missed the package", checked)
 	}
 }
+
+// The operations and stores under models are what the adapters call; they
+// must not depend on an adapter in turn.
+func TestModelsDoNotImportHandlers(t *testing.T) {
+	fset := token.NewFileSet()
+	err := filepath.WalkDir("../models", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return err
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		for _, imp := range f.Imports {
+			if p, _ := strconv.Unquote(imp.Path.Value); strings.HasPrefix(p, "stepwise/handlers") {
+				t.Errorf("%s imports %s: models may not depend on the handlers", path, p)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -17,7 +17,6 @@ import (
 // they queue: the browser pages' own model calls.
 type webhookStore interface {
 	ForUser(ctx context.Context, userID int64) ([]models.Webhook, error)
-	ByID(ctx context.Context, userID, id int64) (models.Webhook, error)
 	SendTest(ctx context.Context, hook models.Webhook) (models.WebhookDelivery, error)
 	Deliveries(ctx context.Context, webhookID, before int64, limit int) ([]models.WebhookDelivery, bool, error)
 }
@@ -191,9 +190,5 @@ func (h *Webhooks) webhook(c *fiber.Ctx) (models.Webhook, error) {
 	if err != nil {
 		return models.Webhook{}, err
 	}
-	hook, err := h.Store.ByID(c.UserContext(), caller(c).ID, id)
-	if err != nil {
-		return hook, err
-	}
-	return hook, allow(c, models.ManageWebhooks, hook)
+	return h.Admin.Webhook(c.UserContext(), caller(c), id)
 }

@@ -15,7 +15,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/alexedwards/scs/v2"
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise"
@@ -69,11 +68,9 @@ type Config struct {
 type App struct {
 	// Fiber serves every route.
 	Fiber *fiber.App
-	// Models are the stores, and Ops the operations over them.
+	// Models are the stores, for what a caller does beside serving
+	// (loading the built-in guide, the webhook worker, test fixtures).
 	Models *models.Models
-	Ops    handlers.Ops
-	// Sessions is the session manager over the database's store.
-	Sessions *scs.SessionManager
 
 	store *db.SessionStore
 }
@@ -117,7 +114,7 @@ func New(cfg Config) (*App, error) {
 		TrustedProxies: cfg.TrustedProxies, APIRateLimit: cfg.APIRateLimit,
 		Limits: cfg.Limits, RequestTimeout: cfg.RequestTimeout, Draining: cfg.Draining,
 	})
-	return &App{Fiber: app, Models: m, Ops: ops, Sessions: sessions, store: store}, nil
+	return &App{Fiber: app, Models: m, store: store}, nil
 }
 
 // Close stops the session store's clean-up. The database is the caller's

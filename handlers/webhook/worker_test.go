@@ -275,12 +275,12 @@ func TestPrivate(t *testing.T) {
 		"::ffff:10.0.0.1", "64:ff9b::a00:1", "255.255.255.255"}
 	public := []string{"93.184.216.34", "8.8.8.8", "172.32.0.1", "100.128.0.1", "2606:4700::1111", "192.169.0.1"}
 	for _, s := range private {
-		if !webhook.Private(netip.MustParseAddr(s)) {
+		if !models.PrivateAddr(netip.MustParseAddr(s)) {
 			t.Errorf("%s: got public, want private", s)
 		}
 	}
 	for _, s := range public {
-		if webhook.Private(netip.MustParseAddr(s)) {
+		if models.PrivateAddr(netip.MustParseAddr(s)) {
 			t.Errorf("%s: got private, want public", s)
 		}
 	}

@@ -82,23 +82,31 @@ type WebhookDeletion struct {
 	Precondition func(current models.Webhook) error
 }
 
+// Webhook is owner's subscription id: RefusedForbidden for a user who may
+// have no webhooks, RefusedNotFound for one that is not owner's or does not
+// exist (so another user's is not revealed). The pages, the API and
+// DeleteWebhook look a subscription up through it.
+func (s *Service) Webhook(ctx context.Context, owner *models.User, id int64) (models.Webhook, error) {
+	if err := MayManageWebhooks(owner); err != nil {
+		return models.Webhook{}, err
+	}
+	hook, err := s.m.Webhooks.ByID(ctx, owner.ID, id)
+	if errors.Is(err, models.ErrNotFound) {
+		return hook, errNoWebhook
+	}
+	return hook, err
+}
+
 // DeleteWebhook removes owner's subscription d.ID and its deliveries and
 // records it in the audit log; it returns the subscription as it was. It
 // refuses a learner (RefusedForbidden) and a subscription that is not
 // owner's or does not exist (RefusedNotFound, so another user's is not
 // revealed).
 func (s *Service) DeleteWebhook(ctx context.Context, owner *models.User, origin models.Origin, d WebhookDeletion) (models.Webhook, error) {
-	if err := MayManageWebhooks(owner); err != nil {
-		return models.Webhook{}, err
-	}
 	var hook models.Webhook
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
 		var err error
-		hook, err = s.m.Webhooks.ByID(ctx, owner.ID, d.ID)
-		if errors.Is(err, models.ErrNotFound) || err == nil && !models.Can(owner, models.ManageWebhooks, hook) {
-			return errNoWebhook
-		}
-		if err != nil {
+		if hook, err = s.Webhook(ctx, owner, d.ID); err != nil {
 			return err
 		}
 		if d.Precondition != nil {
