@@ -31,6 +31,7 @@ func (h *Authoring) AddStep(c *fiber.Ctx) error {
 	}
 	return h.settingsRefused(c, err, "title", func(d *pages.GuideFormData, fe models.FieldErrors) {
 		d.Errors = models.FieldErrors{"step_title": fe["title"]}
+		d.NewStepTitle = sanitizeText(f.Title)
 	})
 }
 

@@ -456,6 +456,28 @@ func TestAuthoringCoAuthors(t *testing.T) {
 	wantStatus(t, co.get("/author"), http.StatusForbidden)
 }
 
+// A refused "New step" keeps the typed title so the author can fix it.
+func TestAuthoringAddStepRefusedKeepsTitle(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	author := newAuthor(t, srv, "author@example.com", models.RoleAuthor)
+	slug := createGuide(t, author, "Kept Titles", "Start")
+	settings := "/author/guides/" + slug
+
+	long := strings.Repeat("x", models.StepTitleMaxLen+1)
+	r := author.postForm(settings, settings+"/steps", url.Values{"step_title": {long}})
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	if got, _ := r.doc(t).Find(`#step_title`).Attr("value"); got != long {
+		t.Errorf("refused add kept title %q, want the typed one", got)
+	}
+	if r.testid(t, "step_title-error").Text() == "" {
+		t.Errorf("refused add shows no error")
+	}
+	if got := stepTitles(t, srv, slug); len(got) != 1 {
+		t.Errorf("steps after a refused add: %v", got)
+	}
+}
+
 // The editor's pages run the same number of queries for a guide of 3 steps
 // as for one of 30.
 func TestAuthoringPagesRunAFixedNumberOfQueries(t *testing.T) {

@@ -97,6 +97,29 @@ func TestNoteTooLongIsRefusedAndKept(t *testing.T) {
 	}
 }
 
+// A refused plain note post shows the whole step page again, as Show
+// does (the quiz stays), with the user's text and the error in the form.
+func TestNoteRefusedPageIsTheWholeStep(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	c := srv.client()
+	c.signup("whole@example.com", "Who", strongPassword)
+	wantStatus(t, saveNote(c, "Kept note", false), http.StatusSeeOther)
+	long := strings.Repeat("y", models.NoteMaxLen+1)
+
+	r := saveNote(c, long, false)
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	if got := r.testid(t, "note-body").Text(); got != long {
+		t.Errorf("the text was not kept (got %d characters)", len(got))
+	}
+	if n := r.testid(t, "quiz").Length(); n != 1 {
+		t.Errorf("the step's quiz is missing from the refused page")
+	}
+	if n := r.testid(t, "note-error").Length(); n != 1 {
+		t.Errorf("the refused page does not say why the note was not saved")
+	}
+}
+
 // The note route only ever touches the signed-in user's own note: another
 // user posting to the same step writes their own, and sees only their own.
 func TestNotesArePrivate(t *testing.T) {

@@ -14,7 +14,6 @@ import (
 	"stepwise/models/learning"
 	"stepwise/views"
 	"stepwise/views/components"
-	"stepwise/views/pages"
 )
 
 // noteStore is what the step page needs from the notes store. It takes
@@ -87,18 +86,7 @@ func (h *Steps) noteRefused(c *fiber.Ctx, body string, r *models.Refusal) error 
 	if isHTMX(c) {
 		return render(c, status, components.NoteStatus(nil, msg))
 	}
-	guide, step, err := stepAt(c, h.Steps)
-	if err != nil {
-		return err
-	}
-	links, err := h.Steps.Outline(c.UserContext(), guide.ID, CurrentUser(c).ID)
-	if err != nil {
-		return err
-	}
-	p := h.page(c, step.Title+" — "+guide.Title, true)
-	note := components.StepNoteState{Slug: guide.Slug, Position: step.Position, SignedIn: true, CSRF: p.CSRF, Body: body, Error: msg}
-	return render(c, status, pages.Step(p,
-		pages.StepData{Guide: guide, Step: step, Steps: links, Done: doneSet(links), Note: note}))
+	return h.showStep(c, status, &keptNote{Body: body, Error: msg})
 }
 
 // requireUserForNote sends a visitor to log in and back to the step the

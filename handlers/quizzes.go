@@ -103,7 +103,7 @@ func (h *Quizzes) Edit(c *fiber.Ctx) error {
 	switch c.FormValue("action") {
 	case "save", "":
 		form := readQuizForm(c)
-		_, err := h.Ops.SaveQuestion(ctx, user, slug, n, form.ID, form.Input())
+		_, err := h.Ops.SaveQuestion(ctx, user, slug, n, authoring.QuestionSave{ID: form.ID, Input: form.Input()})
 		if err == nil {
 			return redirect(c, back+"?done=saved")
 		}
@@ -121,7 +121,7 @@ func (h *Quizzes) Edit(c *fiber.Ctx) error {
 		if err != nil {
 			return models.ErrNotFound
 		}
-		if err := h.Ops.DeleteQuestion(ctx, user, slug, n, id); err != nil {
+		if err := h.Ops.DeleteQuestion(ctx, user, slug, n, authoring.QuestionDeletion{ID: id}); err != nil {
 			return err
 		}
 		return redirect(c, back+"?done=deleted")

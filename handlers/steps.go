@@ -59,6 +59,20 @@ func stepNumber(c *fiber.Ctx) (int, error) {
 // previous/next and "Mark complete". Two queries (plus the session's),
 // whatever the guide's size.
 func (h *Steps) Show(c *fiber.Ctx) error {
+	return h.showStep(c, fiber.StatusOK, nil)
+}
+
+// keptNote is a note the user sent that was not saved, shown again in
+// the step page's form with why, so their text is not lost.
+type keptNote struct {
+	Body, Error string
+}
+
+// showStep renders step n of a guide with status: Show's page, and the
+// same page (quiz, certificate, saved time and all) when a plain note
+// post is refused, with kept's text and error in the note form instead
+// of the stored note.
+func (h *Steps) showStep(c *fiber.Ctx, status int, kept *keptNote) error {
 	ctx := c.UserContext()
 	guide, step, err := stepAt(c, h.Steps)
 	if err != nil {
@@ -77,13 +91,16 @@ func (h *Steps) Show(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if kept != nil {
+		note.Body, note.Error = kept.Body, kept.Error
+	}
 	var quiz models.StepQuiz
 	if step.HasQuiz {
 		if quiz, err = h.Quizzes.ForStep(ctx, step.ID, uid); err != nil {
 			return err
 		}
 	}
-	return render(c, fiber.StatusOK, pages.Step(p,
+	return render(c, status, pages.Step(p,
 		pages.StepData{Guide: guide, Step: step, Steps: links, Done: doneSet(links), Note: note, Quiz: quiz}))
 }
 

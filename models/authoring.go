@@ -171,27 +171,50 @@ func (a *Authoring) Dashboard(ctx context.Context, u *User) ([]DashboardGuide, e
 	return list, nil
 }
 
-// CreateGuide stores a new draft guide owned by authorID from f (valid);
-// a taken slug is ErrConflict.
-func (a *Authoring) CreateGuide(ctx context.Context, authorID int64, f GuideForm) (int64, error) {
+// RenderedGuide is a guide form with its intro rendered by RenderGuide.
+// An operation renders before it opens its transaction, so the single
+// writer never waits on Markdown. The fields are unexported so the HTML
+// is always the form's own rendering.
+type RenderedGuide struct {
+	form  GuideForm
+	intro string
+}
+
+// RenderGuide renders f's intro for CreateRenderedGuide and UpdateGuide.
+func RenderGuide(f GuideForm) (RenderedGuide, error) {
 	intro, err := markdown.Render(f.Intro)
+	if err != nil {
+		return RenderedGuide{}, err
+	}
+	return RenderedGuide{form: f, intro: intro}, nil
+}
+
+// CreateGuide stores a new draft guide owned by authorID from f (valid),
+// rendering its intro first; a taken slug is ErrConflict. Inside a
+// transaction use RenderGuide before it and CreateRenderedGuide within it.
+func (a *Authoring) CreateGuide(ctx context.Context, authorID int64, f GuideForm) (int64, error) {
+	r, err := RenderGuide(f)
 	if err != nil {
 		return 0, err
 	}
-	return insertGuide(ctx, a.db, NewGuide{Slug: f.Slug, Title: f.Title, Summary: f.Summary, Difficulty: f.Difficulty,
-		Minutes: f.MinutesValue(), IntroMD: f.Intro, IntroHTML: intro, AuthorID: &authorID})
+	return a.CreateRenderedGuide(ctx, authorID, r)
 }
 
-// UpdateGuide saves g's settings from f (valid) if g is still at
-// version; a changed slug leaves the old one redirecting. ErrStale when
-// someone saved in between, ErrConflict when the slug is taken. Whether
-// the slug may change is the operation's rule (models/authoring).
-func (a *Authoring) UpdateGuide(ctx context.Context, g AuthorGuide, version int, f GuideForm) error {
-	intro, err := markdown.Render(f.Intro)
-	if err != nil {
-		return err
-	}
-	err = a.db.WithTx(ctx, func(ctx context.Context) error {
+// CreateRenderedGuide is CreateGuide for a form RenderGuide has rendered.
+func (a *Authoring) CreateRenderedGuide(ctx context.Context, authorID int64, r RenderedGuide) (int64, error) {
+	f := r.form
+	return insertGuide(ctx, a.db, NewGuide{Slug: f.Slug, Title: f.Title, Summary: f.Summary, Difficulty: f.Difficulty,
+		Minutes: f.MinutesValue(), IntroMD: f.Intro, IntroHTML: r.intro, AuthorID: &authorID})
+}
+
+// UpdateGuide saves g's settings from the rendered form r (valid) if g is
+// still at version; a changed slug leaves the old one redirecting.
+// ErrStale when someone saved in between, ErrConflict when the slug is
+// taken. Whether the slug may change is the operation's rule
+// (models/authoring).
+func (a *Authoring) UpdateGuide(ctx context.Context, g AuthorGuide, version int, r RenderedGuide) error {
+	f, intro := r.form, r.intro
+	err := a.db.WithTx(ctx, func(ctx context.Context) error {
 		res, err := a.db.Exec(ctx, `
 			UPDATE guides SET slug = ?, title = ?, summary = ?, difficulty = ?, minutes = ?,
 			       intro_md = ?, intro_html = ?, version = version + 1, updated_at = ?

@@ -53,31 +53,52 @@ func (a *Authoring) AddStep(ctx context.Context, guideID int64, title string) (i
 	return pos, nil
 }
 
+// RenderedStep is a step form with its body rendered by RenderStep. An
+// operation renders before it opens its transaction, so the single writer
+// never waits on Markdown, and hands the result to SaveRenderedStep. The
+// fields are unexported so the HTML is always the form's own rendering.
+type RenderedStep struct {
+	form StepForm
+	html string
+}
+
+// RenderStep renders f's body for SaveRenderedStep.
+func RenderStep(f StepForm) (RenderedStep, error) {
+	html, err := markdown.Render(f.Body)
+	if err != nil {
+		return RenderedStep{}, err
+	}
+	return RenderedStep{form: f, html: html}, nil
+}
+
+// Form is the step form that was rendered.
+func (r RenderedStep) Form() StepForm { return r.form }
+
 // SaveStep stores f as the step's new text if the step is still at
-// version, renders its Markdown, and, when the guide is published, keeps
-// a revision by userID. It returns the new version; ErrStale when someone
-// saved in between.
+// version, rendering its Markdown first, and, when the guide is published,
+// keeps a revision by userID. It returns the new version; ErrStale when
+// someone saved in between. Inside a transaction use RenderStep before it
+// and SaveRenderedStep within it.
 func (a *Authoring) SaveStep(ctx context.Context, stepID int64, version int, f StepForm, userID int64, published bool) (int, error) {
-	return a.saveStep(ctx, stepID, version, f, userID, published, false)
+	r, err := RenderStep(f)
+	if err != nil {
+		return 0, err
+	}
+	return a.SaveRenderedStep(ctx, stepID, version, r, userID, published, false)
 }
 
 // autosaveWindow is how long one author's autosaves of a step keep
 // updating the same revision rather than adding one each few seconds.
 const autosaveWindow = 10 * time.Minute
 
-// AutosaveStep is SaveStep for a background save: the author's autosaves
-// within autosaveWindow of their last one share one revision.
-func (a *Authoring) AutosaveStep(ctx context.Context, stepID int64, version int, f StepForm, userID int64, published bool) (int, error) {
-	return a.saveStep(ctx, stepID, version, f, userID, published, true)
-}
-
-func (a *Authoring) saveStep(ctx context.Context, stepID int64, version int, f StepForm, userID int64, published, autosave bool) (int, error) {
-	html, err := markdown.Render(f.Body)
-	if err != nil {
-		return 0, err
-	}
+// SaveRenderedStep is SaveStep for text RenderStep has already rendered.
+// An autosave (a background save) by the same author within
+// autosaveWindow of their last one updates that revision instead of
+// adding one.
+func (a *Authoring) SaveRenderedStep(ctx context.Context, stepID int64, version int, r RenderedStep, userID int64, published, autosave bool) (int, error) {
+	f, html := r.form, r.html
 	var next int
-	err = a.db.WithTx(ctx, func(ctx context.Context) error {
+	err := a.db.WithTx(ctx, func(ctx context.Context) error {
 		err := a.db.GetWrite(ctx, &next, `
 			UPDATE steps SET title = ?, body_md = ?, body_html = ?, version = version + 1, updated_at = ?
 			WHERE id = ? AND version = ? RETURNING version`,

@@ -78,24 +78,55 @@ func CleanImageName(name string) string {
 	return name
 }
 
-// Add stores the file and records it for the guide. data must have passed
-// imagestore.Check (info is its result). Adding the same picture twice to a
-// guide returns the existing row.
+// Add stores the file, then records it for the guide. data must have
+// passed imagestore.Check (info is its result). Adding the same picture
+// twice to a guide returns the existing row. The file is written first
+// and outside any transaction: call Add only where none is open, or the
+// single writer waits on the disk (an operation calls Store.Put and then
+// Insert inside its own transaction instead).
 func (m *Images) Add(ctx context.Context, guideID int64, uploadedBy *int64, name string, data []byte, info imagestore.Info) (Image, error) {
 	if err := m.Store.Put(ctx, info.Key(), data); err != nil {
 		return Image{}, err
 	}
+	return m.Insert(ctx, guideID, uploadedBy, name, len(data), info)
+}
+
+// Insert records an image of size bytes, whose file is already stored,
+// for the guide: the row only, so it belongs inside a transaction. The
+// same picture twice for a guide returns the existing row.
+func (m *Images) Insert(ctx context.Context, guideID int64, uploadedBy *int64, name string, size int, info imagestore.Info) (Image, error) {
 	var img Image
 	err := m.db.GetWrite(ctx, &img, `
 		INSERT INTO images (guide_id, name, content_type, ext, size, width, height, sha256, uploaded_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (guide_id, sha256) DO UPDATE SET name = images.name
 		RETURNING id, guide_id, name, content_type, ext, size, width, height, sha256, uploaded_by, created_at`,
-		guideID, CleanImageName(name), info.ContentType, info.Ext, len(data), info.Width, info.Height, info.SHA256, uploadedBy, now())
+		guideID, CleanImageName(name), info.ContentType, info.Ext, size, info.Width, info.Height, info.SHA256, uploadedBy, now())
 	if err != nil {
 		return Image{}, fmt.Errorf("add image: %w", err)
 	}
 	return img, nil
+}
+
+// Has reports whether the guide already has the picture with hash sha256.
+func (m *Images) Has(ctx context.Context, guideID int64, sha256 string) (bool, error) {
+	var has bool
+	err := m.db.GetWrite(ctx, &has, `SELECT EXISTS (SELECT 1 FROM images WHERE guide_id = ? AND sha256 = ?)`, guideID, sha256)
+	if err != nil {
+		return false, fmt.Errorf("guide has image: %w", err)
+	}
+	return has, nil
+}
+
+// Unused reports whether no guide has the picture with hash sha256 any
+// more, so its file may go.
+func (m *Images) Unused(ctx context.Context, sha256 string) (bool, error) {
+	var used bool
+	err := m.db.GetWrite(ctx, &used, `SELECT EXISTS (SELECT 1 FROM images WHERE sha256 = ?)`, sha256)
+	if err != nil {
+		return false, fmt.Errorf("image uses: %w", err)
+	}
+	return !used, nil
 }
 
 // ForGuide lists the guide's images, newest first.
@@ -110,32 +141,45 @@ func (m *Images) ForGuide(ctx context.Context, guideID int64) ([]Image, error) {
 	return imgs, nil
 }
 
-// Delete removes the guide's image id, and the file when no guide uses it
-// any more. An id of another guide is ErrNotFound.
+// Delete removes the guide's image id, and after the commit the file
+// when no guide uses it any more. An id of another guide is ErrNotFound.
+// Call it only where no transaction is open: inside one, the file would go
+// before the row does.
 func (m *Images) Delete(ctx context.Context, guideID, id int64) error {
-	var key string
-	var left int
+	var img Image
+	var orphan bool
 	err := m.db.WithTx(ctx, func(ctx context.Context) error {
-		var img Image
-		err := m.db.GetWrite(ctx, &img, `
-			DELETE FROM images WHERE id = ? AND guide_id = ?
-			RETURNING id, guide_id, name, content_type, ext, size, width, height, sha256, uploaded_by, created_at`, id, guideID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+		var err error
+		if img, err = m.DeleteRow(ctx, guideID, id); err != nil {
+			return err
 		}
-		if err != nil {
-			return fmt.Errorf("delete image: %w", err)
-		}
-		key = img.Key()
-		return m.db.GetWrite(ctx, &left, `SELECT count(*) FROM images WHERE sha256 = ?`, img.SHA256)
+		orphan, err = m.Unused(ctx, img.SHA256)
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	if left == 0 {
-		return m.Store.Delete(ctx, key)
+	if orphan {
+		return m.Store.Delete(ctx, img.Key())
 	}
 	return nil
+}
+
+// DeleteRow removes the guide's image id and returns it, leaving its file:
+// the caller deletes that after its commit when Unused says no guide has
+// the picture any more. An id of another guide is ErrNotFound.
+func (m *Images) DeleteRow(ctx context.Context, guideID, id int64) (Image, error) {
+	var img Image
+	err := m.db.GetWrite(ctx, &img, `
+		DELETE FROM images WHERE id = ? AND guide_id = ?
+		RETURNING id, guide_id, name, content_type, ext, size, width, height, sha256, uploaded_by, created_at`, id, guideID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Image{}, ErrNotFound
+	}
+	if err != nil {
+		return Image{}, fmt.Errorf("delete image: %w", err)
+	}
+	return img, nil
 }
 
 // ImageUse is one guide an image belongs to, with what the policy needs to

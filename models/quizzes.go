@@ -334,50 +334,47 @@ func (q *Quizzes) SetRequired(ctx context.Context, guideID int64, required bool)
 	return oneRow(res, err, "set quiz required")
 }
 
-// Answer records userID's attempt at the step's quiz: chosen maps a
-// question id to the choice indexes picked. Questions not of this step and
-// indexes out of range are ignored; an unanswered question is wrong. It
-// returns whether every question was right; a step without a quiz is
-// ErrNotFound.
-func (q *Quizzes) Answer(ctx context.Context, userID, stepID int64, chosen map[int64][]int) (bool, error) {
-	passed := false
+// Answer records userID's attempt at the step's quiz, whose questions
+// qs the caller has just read in its transaction (so they are not read
+// again here): chosen maps a question id to the choice indexes picked.
+// Ids not in qs and indexes out of range are ignored; an unanswered
+// question is wrong. It returns each question with the answer recorded
+// and whether every question was right. No questions is ErrNotFound,
+// which would otherwise record a vacuous pass.
+func (q *Quizzes) Answer(ctx context.Context, userID, stepID int64, qs []Question, chosen map[int64][]int) ([]AnsweredQuestion, bool, error) {
+	if len(qs) == 0 {
+		return nil, false, ErrNotFound
+	}
+	answered := make([]AnsweredQuestion, len(qs))
+	passed := true
+	for i, qu := range qs {
+		picks := cleanIndexes(chosen[qu.ID], len(qu.Choices))
+		right := equalInts(picks, qu.Correct())
+		answered[i] = AnsweredQuestion{Question: qu, Answered: true, Chosen: picks, Right: right}
+		passed = passed && right
+	}
 	err := q.db.WithTx(ctx, func(ctx context.Context) error {
-		var qs []Question
-		err := q.db.Select(ctx, &qs, `
-			SELECT id, step_id, position, kind, prompt, choices, explanation
-			FROM quiz_questions WHERE step_id = ? ORDER BY position, id`, stepID)
-		if err != nil {
-			return fmt.Errorf("answer quiz: %w", err)
-		}
-		if len(qs) == 0 {
-			return ErrNotFound
-		}
-		picks := make([]Indexes, len(qs))
-		right := make([]bool, len(qs))
-		passed = true
-		for i, qu := range qs {
-			picks[i] = cleanIndexes(chosen[qu.ID], len(qu.Choices))
-			right[i] = equalInts(picks[i], qu.Correct())
-			passed = passed && right[i]
-		}
 		var attempt int64
-		err = q.db.GetWrite(ctx, &attempt, `
+		err := q.db.GetWrite(ctx, &attempt, `
 			INSERT INTO quiz_attempts (user_id, step_id, passed, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
 			userID, stepID, passed, q.now())
 		if err != nil {
 			return fmt.Errorf("answer quiz: %w", err)
 		}
-		for i, qu := range qs {
+		for _, a := range answered {
 			_, err := q.db.Exec(ctx, `
 				INSERT INTO quiz_answers (attempt_id, question_id, chosen, correct) VALUES (?, ?, ?, ?)`,
-				attempt, qu.ID, picks[i], right[i])
+				attempt, a.ID, a.Chosen, a.Right)
 			if err != nil {
 				return fmt.Errorf("answer quiz: %w", err)
 			}
 		}
 		return nil
 	})
-	return passed, err
+	if err != nil {
+		return nil, false, err
+	}
+	return answered, passed, nil
 }
 
 // cleanIndexes keeps the distinct indexes in [0, n), sorted.

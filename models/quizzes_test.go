@@ -76,9 +76,17 @@ func TestQuizAnswerAttemptsAndRetry(t *testing.T) {
 
 	// Wrong on the second question (only one of two right choices), and
 	// out-of-range indexes and another step's question ids are ignored.
-	passed, err := m.Quizzes.Answer(ctx, alice.ID, step.ID, map[int64][]int{q1: {0}, q2: {1, 9, -1}, 999: {0}})
+	qs, err := m.Quizzes.Questions(ctx, step.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answered, passed, err := m.Quizzes.Answer(ctx, alice.ID, step.ID, qs, map[int64][]int{q1: {0}, q2: {1, 9, -1}, 999: {0}})
 	if err != nil || passed {
 		t.Fatalf("first attempt: got %v, %v; want failed", passed, err)
+	}
+	// Answer returns what it recorded, so a caller need not read it back.
+	if len(answered) != 2 || !answered[0].Right || answered[1].Right || !answered[1].IsChosen(1) || len(answered[1].Chosen) != 1 {
+		t.Errorf("answered: got %+v", answered)
 	}
 	quiz, _ = m.Quizzes.ForStep(ctx, step.ID, alice.ID)
 	if !quiz.Attempted || quiz.LastPassed || quiz.Passed {
@@ -102,7 +110,7 @@ func TestQuizAnswerAttemptsAndRetry(t *testing.T) {
 	}
 
 	// Retry, all right.
-	passed, err = m.Quizzes.Answer(ctx, alice.ID, step.ID, map[int64][]int{q1: {0}, q2: {3, 1}})
+	_, passed, err = m.Quizzes.Answer(ctx, alice.ID, step.ID, qs, map[int64][]int{q1: {0}, q2: {3, 1}})
 	if err != nil || !passed {
 		t.Fatalf("retry: got %v, %v; want passed", passed, err)
 	}
@@ -131,7 +139,7 @@ func TestQuizAnswerAttemptsAndRetry(t *testing.T) {
 		t.Errorf("stats: got %+v", stats)
 	}
 
-	if _, err := m.Quizzes.Answer(ctx, alice.ID, other.ID, nil); err != models.ErrNotFound {
+	if _, _, err := m.Quizzes.Answer(ctx, alice.ID, other.ID, nil, nil); err != models.ErrNotFound {
 		t.Errorf("answering a step without a quiz: got %v, want ErrNotFound", err)
 	}
 

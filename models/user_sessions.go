@@ -97,7 +97,7 @@ func (s *UserSessions) Current(ctx context.Context, id, ip string) (User, error)
 	t := s.now()
 	us := UserSession{CreatedAt: row.SessionCreatedAt, LastSeenAt: row.SessionLastSeenAt}
 	if us.Expired(t) || row.User.Locked() {
-		if err := s.Delete(ctx, row.User.ID, id); err != nil {
+		if _, err := s.Delete(ctx, row.User.ID, id); err != nil {
 			return User{}, err
 		}
 		return User{}, ErrNotFound
@@ -122,14 +122,21 @@ func (s *UserSessions) List(ctx context.Context, userID int64) ([]UserSession, e
 	return out, nil
 }
 
-// Delete ends one of the user's sessions; the user id makes sure nobody
-// ends another user's session by guessing an id. Ending a session that is
-// already gone is not an error.
-func (s *UserSessions) Delete(ctx context.Context, userID int64, id string) error {
-	if _, err := s.db.Exec(ctx, `DELETE FROM user_sessions WHERE id = ? AND user_id = ?`, id, userID); err != nil {
-		return fmt.Errorf("delete session: %w", err)
+// Delete ends one of the user's sessions and returns how many it ended
+// (0 or 1); the user id makes sure nobody ends another user's session by
+// guessing an id. Ending a session that is already gone is not an error,
+// but the count lets the caller avoid auditing a revocation that did
+// nothing.
+func (s *UserSessions) Delete(ctx context.Context, userID int64, id string) (int64, error) {
+	res, err := s.db.Exec(ctx, `DELETE FROM user_sessions WHERE id = ? AND user_id = ?`, id, userID)
+	if err != nil {
+		return 0, fmt.Errorf("delete session: %w", err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("delete session: %w", err)
+	}
+	return n, nil
 }
 
 // DeleteOthers ends every session of the user except keep ("" ends all),

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"stepwise/models"
+	"stepwise/models/authoring"
 )
 
 // Question is a quiz question as the guide's editors see and write it.
@@ -119,7 +120,8 @@ func (h *Quizzes) AddQuestion(c *fiber.Ctx) error {
 	if err := decode(c, &body); err != nil {
 		return err
 	}
-	q, err := h.Guides.Ops.SaveQuestion(c.UserContext(), caller(c), r.Slug, step.Position, 0, body.apply(models.QuestionInput{}))
+	q, err := h.Guides.Ops.SaveQuestion(c.UserContext(), caller(c), r.Slug, step.Position,
+		authoring.QuestionSave{Input: body.apply(models.QuestionInput{})})
 	if err != nil {
 		return questionRefusal(err)
 	}
@@ -127,38 +129,58 @@ func (h *Quizzes) AddQuestion(c *fiber.Ctx) error {
 	return send(c, fiber.StatusCreated, questionOf(q))
 }
 
-// UpdateQuestion answers PATCH …/quiz/questions/{id} (If-Match).
+// UpdateQuestion answers PATCH …/quiz/questions/{id} (If-Match). The
+// If-Match comparison and the merge of the absent fields run in the
+// operation's transaction, against the question as stored then, so a
+// change made in between is never overwritten.
 func (h *Quizzes) UpdateQuestion(c *fiber.Ctx) error {
-	r, step, q, err := h.question(c)
+	n, id, err := questionRoute(c)
 	if err != nil {
 		return err
 	}
-	if err := requireMatch(c, questionOf(q)); err != nil {
-		return err
-	}
 	var body questionRequest
-	if err := decode(c, &body); err != nil {
-		return err
-	}
-	in := body.apply(models.QuestionInput{Kind: q.Kind, Prompt: q.Prompt, Explanation: q.Explanation, Choices: q.Choices})
-	if q, err = h.Guides.Ops.SaveQuestion(c.UserContext(), caller(c), r.Slug, step.Position, q.ID, in); err != nil {
+	q, err := h.Guides.Ops.SaveQuestion(c.UserContext(), caller(c), c.Params("slug"), n, authoring.QuestionSave{
+		ID: id,
+		// The body is read after the guide, the question and If-Match
+		// are checked, so those answer 403/404/428/412 whatever is sent.
+		Check: func(current models.Question) error {
+			if err := requireMatch(c, questionOf(current)); err != nil {
+				return err
+			}
+			return decode(c, &body)
+		},
+		Patch: func(in models.QuestionInput) models.QuestionInput { return body.apply(in) },
+	})
+	if err != nil {
 		return questionRefusal(err)
 	}
 	return send(c, fiber.StatusOK, questionOf(q))
 }
 
-// DeleteQuestion answers DELETE …/quiz/questions/{id} (If-Match); the
-// learners' answers to it go with it.
+// DeleteQuestion answers DELETE …/quiz/questions/{id} (If-Match, compared
+// in the operation's transaction); the learners' answers to it go with it.
 func (h *Quizzes) DeleteQuestion(c *fiber.Ctx) error {
-	r, step, q, err := h.question(c)
+	n, id, err := questionRoute(c)
 	if err != nil {
 		return err
 	}
-	if err := requireMatch(c, questionOf(q)); err != nil {
-		return err
-	}
-	if err := h.Guides.Ops.DeleteQuestion(c.UserContext(), caller(c), r.Slug, step.Position, q.ID); err != nil {
+	err = h.Guides.Ops.DeleteQuestion(c.UserContext(), caller(c), c.Params("slug"), n, authoring.QuestionDeletion{
+		ID:    id,
+		Check: func(current models.Question) error { return requireMatch(c, questionOf(current)) },
+	})
+	if err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// questionRoute reads the route's step number and question id.
+func questionRoute(c *fiber.Ctx) (n int, id int64, err error) {
+	if n, err = stepNumber(c); err != nil {
+		return 0, 0, err
+	}
+	if id, err = idParam(c, "id"); err != nil {
+		return 0, 0, err
+	}
+	return n, id, nil
 }

@@ -188,11 +188,9 @@ func (h *Steps) Update(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
+	// A save that changes nothing keeps the version (and so the ETag):
+	// the operation's rule, the same for the pages.
 	f := in.form(models.StepForm{Title: s.Title, Body: s.BodyMD})
-	if f.Title == s.Title && f.Body == s.BodyMD {
-		// Nothing changes: no new version, no revision, the same ETag.
-		return send(c, fiber.StatusOK, stepOf(r, s, u))
-	}
 	saved, err := h.Guides.Ops.SaveStep(c.UserContext(), u, r.Slug, s.Position, authoring.StepSave{Form: f, Version: s.Version})
 	if err != nil {
 		return stepRefusal(err)

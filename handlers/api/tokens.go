@@ -57,25 +57,19 @@ type tokenRequest struct {
 }
 
 // Create answers POST /api/v1/tokens. It is the one route that takes a
-// password: accounts.SignIn checks it (and the second factor, when the
-// account has one) throttled per account at the caller's address and per
-// address, counting with the login form (models.APILoginBudget), and
-// accounts.CreateToken makes the token. Refusals are problem details.
+// password: accounts.CreateTokenWithPassword checks it (and the second
+// factor, when the account has one) throttled per account at the
+// caller's address and per address, counting with the login form
+// (models.APILoginBudget), validates the request before any code is
+// spent, and makes the token. Refusals are problem details.
 func (h *Tokens) Create(c *fiber.Ctx) error {
 	var in tokenRequest
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	o := origin(c)
-	signed, err := h.Accounts.SignIn(ctx, o, accounts.Credentials{
-		Email: in.Email, Password: in.Password, Code: in.Code, Via: accounts.Script,
-	})
-	if err != nil {
-		return err
-	}
-	u := signed.User
-	out, err := h.Accounts.CreateToken(ctx, o.As(u.ID), &u, models.NewAPIToken{Name: in.Name, Scopes: in.Scopes, ExpiresAt: in.ExpiresAt})
+	out, err := h.Accounts.CreateTokenWithPassword(c.UserContext(), origin(c),
+		accounts.Credentials{Email: in.Email, Password: in.Password, Code: in.Code},
+		models.NewAPIToken{Name: in.Name, Scopes: in.Scopes, ExpiresAt: in.ExpiresAt})
 	if err != nil {
 		return err
 	}

@@ -9,20 +9,19 @@ import (
 
 // ExportData gathers everything Stepwise holds about u, for the
 // account page's "Download my data" and GET /api/v1/me/export alike,
-// and records the export in the same transaction.
+// then records the export. The reads run outside any transaction: the
+// database has one writer connection, and holding it for an export's
+// unbounded SELECTs would make every other write in the app wait. Only
+// the audit row, one write, is written after them.
 func (s *Service) ExportData(ctx context.Context, o models.Origin, u *models.User) (models.UserExport, error) {
 	if err := own(u); err != nil {
 		return models.UserExport{}, err
 	}
-	var out models.UserExport
-	err := s.db.WithTx(ctx, func(ctx context.Context) error {
-		var err error
-		if out, err = s.m.Users.Export(ctx, u.ID); err != nil {
-			return err
-		}
-		return s.m.Audit.Record(ctx, o.Entry(models.EventDataExport, u.ID, ""))
-	})
+	out, err := s.m.Users.Export(ctx, u.ID)
 	if err != nil {
+		return models.UserExport{}, err
+	}
+	if err := s.m.Audit.Record(ctx, o.Entry(models.EventDataExport, u.ID, "")); err != nil {
 		return models.UserExport{}, err
 	}
 	return out, nil

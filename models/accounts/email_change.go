@@ -55,7 +55,7 @@ func (s *Service) RequestEmailChange(ctx context.Context, o models.Origin, u *mo
 	if fe.Any() {
 		return EmailChangeMail{}, models.Invalid(fe)
 	}
-	if err := s.mailThrottle(ctx, "change-email:user:"+strconv.FormatInt(u.ID, 10)); err != nil {
+	if err := s.mailThrottle(ctx, models.Budget{{Key: "change-email:user:" + strconv.FormatInt(u.ID, 10), Limit: models.AccountLimit}}); err != nil {
 		return EmailChangeMail{}, err
 	}
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
@@ -114,16 +114,17 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, o models.Origin, token
 	return out, nil
 }
 
-// mailThrottle counts a request that sends mail under key (in its own
-// write: a refusal later does not undo it) and refuses it
-// (RefusedThrottled) while the key must wait.
-func (s *Service) mailThrottle(ctx context.Context, key string) error {
-	wait, err := s.m.Throttle.Wait(ctx, key)
+// mailThrottle refuses a request that sends mail (RefusedThrottled,
+// with RetryAfter) while any key of b must wait, and otherwise counts it
+// against every key of b, in one write of its own, which a refusal
+// later does not undo.
+func (s *Service) mailThrottle(ctx context.Context, b models.Budget) error {
+	wait, err := s.m.Throttle.Check(ctx, b)
 	if err != nil {
 		return err
 	}
 	if wait > 0 {
 		return throttled(wait)
 	}
-	return s.m.Throttle.Fail(ctx, models.AccountLimit, key)
+	return s.m.Throttle.Failed(ctx, b)
 }

@@ -19,7 +19,7 @@ func (s *Service) ResendVerification(ctx context.Context, u *models.User) (token
 	if u.EmailVerifiedAt != nil {
 		return "", nil
 	}
-	if err := s.mailThrottle(ctx, "verify:user:"+strconv.FormatInt(u.ID, 10)); err != nil {
+	if err := s.mailThrottle(ctx, models.Budget{{Key: "verify:user:" + strconv.FormatInt(u.ID, 10), Limit: models.AccountLimit}}); err != nil {
 		return "", err
 	}
 	return s.m.Tokens.Issue(ctx, u.ID, models.PurposeVerifyEmail, u.Email)

@@ -17,26 +17,21 @@ type ResetMail struct {
 
 // RequestPasswordReset issues a reset link for the account with email,
 // if there is one. A malformed address is RefusedInvalid. Every request
-// counts against the address and the client's, in their own writes, so
-// the form cannot flood an inbox: over either it is RefusedThrottled.
+// counts against the address and the client's (one write of their own),
+// so the form cannot flood an inbox: over either it is RefusedThrottled.
 // The token and the audit row are one transaction.
 func (s *Service) RequestPasswordReset(ctx context.Context, o models.Origin, email string) (ResetMail, error) {
 	email = models.NormalizeEmail(email)
 	if m := models.CheckEmail(email); m != "" {
 		return ResetMail{}, models.Invalid(models.FieldErrors{"email": m})
 	}
-	byEmail, byIP := "reset:email:"+email, "reset:ip:"+o.IP
-	wait, err := s.m.Throttle.Wait(ctx, byEmail, byIP)
+	// The address is keyed like every other budget's, so an IPv6 client
+	// cannot step around it within its /64.
+	err := s.mailThrottle(ctx, models.Budget{
+		{Key: "reset:email:" + email, Limit: models.AccountLimit},
+		{Key: "reset:ip:" + models.AddressKey(o.IP), Limit: models.AddressLimit},
+	})
 	if err != nil {
-		return ResetMail{}, err
-	}
-	if wait > 0 {
-		return ResetMail{}, throttled(wait)
-	}
-	if err := s.m.Throttle.Fail(ctx, models.AccountLimit, byEmail); err != nil {
-		return ResetMail{}, err
-	}
-	if err := s.m.Throttle.Fail(ctx, models.AddressLimit, byIP); err != nil {
 		return ResetMail{}, err
 	}
 	var out ResetMail

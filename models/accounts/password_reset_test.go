@@ -1,6 +1,7 @@
 package accounts_test
 
 import (
+	"fmt"
 	"testing"
 
 	"stepwise/models"
@@ -75,4 +76,26 @@ func TestResetPassword(t *testing.T) {
 	f.clk.advance(models.ResetPasswordTTL + 1)
 	_, err = f.s.ResetPassword(f.ctx, f.at, late, next)
 	wantRefusal(t, err, models.RefusedRule, "link_expired")
+}
+
+// Reset requests count against the client's address as every other
+// budget does: an IPv6 client by its /64, so rotating through its
+// addresses still ends in a refusal.
+func TestRequestPasswordResetThrottlesAnIPv6ClientByItsBlock(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	var last error
+	for i := 1; i <= models.AddressLimit.Free+5 && last == nil; i++ {
+		o := f.at
+		o.IP = fmt.Sprintf("2001:db8::%x", i)
+		_, last = f.s.RequestPasswordReset(f.ctx, o, fmt.Sprintf("someone%d@example.com", i))
+	}
+	wantRefusal(t, last, models.RefusedThrottled, "too_many_attempts")
+	var n int
+	if err := f.db.Get(f.ctx, &n, `SELECT failures FROM throttle WHERE key = ?`, "reset:ip:2001:db8::/64"); err != nil {
+		t.Fatal(err)
+	}
+	if n != models.AddressLimit.Free+1 {
+		t.Errorf("failures on the /64 = %d, want %d", n, models.AddressLimit.Free+1)
+	}
 }

@@ -13,7 +13,7 @@ func (s *Service) SignOut(ctx context.Context, o models.Origin, u *models.User, 
 		return nil
 	}
 	return s.db.WithTx(ctx, func(ctx context.Context) error {
-		if err := s.m.Sessions.Delete(ctx, u.ID, sessionID); err != nil {
+		if _, err := s.m.Sessions.Delete(ctx, u.ID, sessionID); err != nil {
 			return err
 		}
 		return s.m.Audit.Record(ctx, o.Entry(models.EventLogout, u.ID, ""))
@@ -21,13 +21,17 @@ func (s *Service) SignOut(ctx context.Context, o models.Origin, u *models.User, 
 }
 
 // RevokeSession signs out one of u's browsers. Deleting by (id, user)
-// means another user's session id does nothing.
+// means another user's session id does nothing; nor does an id already
+// ended. Either way it is not an error (the page answers the same), but
+// only a session actually ended is audited, so the log never claims a
+// revocation that did not happen.
 func (s *Service) RevokeSession(ctx context.Context, o models.Origin, u *models.User, sessionID string) error {
 	if err := own(u); err != nil {
 		return err
 	}
 	return s.db.WithTx(ctx, func(ctx context.Context) error {
-		if err := s.m.Sessions.Delete(ctx, u.ID, sessionID); err != nil {
+		n, err := s.m.Sessions.Delete(ctx, u.ID, sessionID)
+		if err != nil || n == 0 {
 			return err
 		}
 		return s.m.Audit.Record(ctx, o.Entry(models.EventSessionRevoked, u.ID, "one session"))

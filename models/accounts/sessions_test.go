@@ -39,3 +39,29 @@ func TestSessions(t *testing.T) {
 	err = f.s.RevokeOtherSessions(f.ctx, f.at, nil, "")
 	wantRefusal(t, err, models.RefusedForbidden, "forbidden")
 }
+
+// Revoking a session that is not the user's, or one already ended, ends
+// nothing and so audits nothing: the log must not claim a revocation.
+func TestRevokeSessionThatEndsNothingIsNotAudited(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	u, other := f.user("mine@example.com"), f.user("theirs@example.com")
+	theirs, err := f.m.Sessions.Create(f.ctx, other.ID, "192.0.2.1", "browser")
+	ok(t, err)
+	mine, err := f.m.Sessions.Create(f.ctx, u.ID, "192.0.2.1", "browser")
+	ok(t, err)
+	o := f.at.As(u.ID)
+
+	ok(t, f.s.RevokeSession(f.ctx, o, &u, theirs))
+	list, err := f.m.Sessions.List(f.ctx, other.ID)
+	ok(t, err)
+	if len(list) != 1 || f.events(models.EventSessionRevoked) != 0 {
+		t.Fatalf("another user's session: %d left (want 1), %d revocations audited (want 0)",
+			len(list), f.events(models.EventSessionRevoked))
+	}
+	ok(t, f.s.RevokeSession(f.ctx, o, &u, mine))
+	ok(t, f.s.RevokeSession(f.ctx, o, &u, mine))
+	if n := f.events(models.EventSessionRevoked); n != 1 {
+		t.Fatalf("revoking a session twice audited %d revocations, want 1", n)
+	}
+}

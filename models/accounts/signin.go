@@ -70,6 +70,15 @@ const (
 // login.success audit row are written in one transaction, and only then
 // is the budget cleared: the one place a sign-in clears its throttle.
 func (s *Service) SignIn(ctx context.Context, o models.Origin, in Credentials) (SignedIn, error) {
+	return s.signIn(ctx, o, in, nil)
+}
+
+// signIn is SignIn with accept, when not nil, asked about the account
+// once the password is right and the account may sign in, and before the
+// second factor is checked: its refusal ends the sign-in there, so a
+// request made with the sign-in that is wrong anyway spends no code (a
+// recovery code is spent for good) and clears no budget.
+func (s *Service) signIn(ctx context.Context, o models.Origin, in Credentials, accept func(models.User) error) (SignedIn, error) {
 	email := models.NormalizeEmail(in.Email)
 	fe := models.FieldErrors{}
 	if email == "" {
@@ -108,7 +117,13 @@ func (s *Service) SignIn(ctx context.Context, o models.Origin, in Credentials) (
 		return SignedIn{}, models.Refuse(models.RefusedForbidden, "account_locked", accountLocked)
 	case u.MustResetPassword:
 		return SignedIn{}, models.Refuse(models.RefusedForbidden, "password_reset_required", mustReset)
-	case u.TwoFactor() && in.Via == Browser:
+	}
+	if accept != nil {
+		if err := accept(u); err != nil {
+			return SignedIn{}, err
+		}
+	}
+	if u.TwoFactor() && in.Via == Browser {
 		return SignedIn{User: u, NeedsSecondFactor: true}, nil
 	}
 	out := SignedIn{User: u}

@@ -37,6 +37,28 @@ func (s *Service) CreateToken(ctx context.Context, o models.Origin, u *models.Us
 	return out, nil
 }
 
+// CreateTokenWithPassword signs in a script with creds (as SignIn does
+// for Script, throttled by models.APILoginBudget) and makes the token in
+// for the account, for POST /api/v1/tokens. The request is validated as
+// CreateToken does once the password is right and the account may sign
+// in, and before the second factor is checked: an invalid one is
+// RefusedInvalid without spending the code (a recovery code could not be
+// used again) or clearing the budget.
+func (s *Service) CreateTokenWithPassword(ctx context.Context, o models.Origin, creds Credentials, in models.NewAPIToken) (NewToken, error) {
+	creds.Via = Script // the code comes with the password; no session follows
+	signed, err := s.signIn(ctx, o, creds, func(u models.User) error {
+		if fe := in.Validate(&u, time.Now()); fe.Any() {
+			return models.Invalid(fe)
+		}
+		return nil
+	})
+	if err != nil {
+		return NewToken{}, err
+	}
+	u := signed.User
+	return s.CreateToken(ctx, o.As(u.ID), &u, in)
+}
+
 // RevokeToken stops u's token id from working, with its audit row, in
 // one transaction. Another user's token, or one revoked already, is
 // RefusedNotFound.

@@ -43,9 +43,14 @@ func (s *Service) CreateGuide(ctx context.Context, actor *models.User, in GuideI
 	if fe.Any() {
 		return models.GuideRecord{}, models.Invalid(fe)
 	}
+	// Rendered before the transaction: the writer does not wait on it.
+	rendered, err := models.RenderGuide(f)
+	if err != nil {
+		return models.GuideRecord{}, err
+	}
 	var r models.GuideRecord
-	err := s.db.WithTx(ctx, func(ctx context.Context) error {
-		id, err := s.m.Authoring.CreateGuide(ctx, actor.ID, f)
+	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+		id, err := s.m.Authoring.CreateRenderedGuide(ctx, actor.ID, rendered)
 		if errors.Is(err, models.ErrConflict) {
 			return slugTaken()
 		}
@@ -68,20 +73,29 @@ func (s *Service) CreateGuide(ctx context.Context, actor *models.User, in GuideI
 // redirecting. Refusals: those of Editable, RefusedInvalid,
 // RefusedConflict "stale" (someone saved since version) and "slug_taken".
 func (s *Service) UpdateGuide(ctx context.Context, actor *models.User, slug string, version int, in GuideInput) (models.GuideRecord, error) {
+	// Checked and rendered before the transaction, so the writer does not
+	// wait on Markdown; the refusals keep their order inside it.
+	f, tags, fe := in.check()
+	var rendered models.RenderedGuide
+	if !fe.Any() {
+		var err error
+		if rendered, err = models.RenderGuide(f); err != nil {
+			return models.GuideRecord{}, err
+		}
+	}
 	var out models.GuideRecord
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
 		r, err := s.Editable(ctx, actor, slug)
 		if err != nil {
 			return err
 		}
-		f, tags, fe := in.check()
 		if r.PublishedAt != nil && f.Slug != r.Slug {
 			fe.Add("slug", publishedSlug)
 		}
 		if fe.Any() {
 			return models.Invalid(fe)
 		}
-		err = s.m.Authoring.UpdateGuide(ctx, r.AuthorGuide(), version, f)
+		err = s.m.Authoring.UpdateGuide(ctx, r.AuthorGuide(), version, rendered)
 		switch {
 		case errors.Is(err, models.ErrStale):
 			return stale()

@@ -122,3 +122,20 @@ func TestDeleteGuide(t *testing.T) {
 		t.Errorf("the deleted draft: %v", err)
 	}
 }
+
+// TestGuideIntroRendered checks that creating and updating a guide store
+// its intro as rendered before the transaction.
+func TestGuideIntroRendered(t *testing.T) {
+	t.Parallel()
+	k := newDesk(t)
+	in := authoring.GuideInput{Form: models.GuideForm{Title: "Intro", Slug: "intro", Difficulty: "beginner", Intro: "Read *this*."}}
+	r, err := k.ops.CreateGuide(k.ctx, k.owner, in)
+	if err != nil || !strings.Contains(r.IntroHTML, "<em>this</em>") {
+		t.Fatalf("created %+v, %v", r, err)
+	}
+	in.Form.Intro = "Now **that**."
+	r, err = k.ops.UpdateGuide(k.ctx, k.owner, "intro", r.Version, in)
+	if err != nil || !strings.Contains(r.IntroHTML, "<strong>that</strong>") {
+		t.Fatalf("updated %+v, %v", r, err)
+	}
+}

@@ -2,11 +2,17 @@ package authoring_test
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/png"
+	"sync"
 	"testing"
+	"time"
 
+	"stepwise/db"
 	"stepwise/models"
+	"stepwise/models/authoring"
+	"stepwise/models/imagestore"
 )
 
 // pngBytes is a w×h PNG.
@@ -50,4 +56,70 @@ func TestDeleteImage(t *testing.T) {
 	refused(t, k.ops.DeleteImage(k.ctx, k.learner, "pub", up.Image.ID), models.RefusedForbidden, "guide_not_editable")
 	ok(t, k.ops.DeleteImage(k.ctx, k.co, "draft", up.Image.ID))
 	refused(t, k.ops.DeleteImage(k.ctx, k.co, "draft", up.Image.ID), models.RefusedNotFound, "image_not_found")
+}
+
+// heldStore is an in-memory Store that notes each Put or Delete made
+// while the database's single writer was held, that is inside a
+// transaction.
+type heldStore struct {
+	*imagestore.Mem
+	d    *db.DB
+	mu   sync.Mutex
+	held []string
+}
+
+// probe notes op when the writer connection cannot be had at once.
+func (s *heldStore) probe(op string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	conn, err := s.d.W.Conn(ctx)
+	if err != nil {
+		s.mu.Lock()
+		s.held = append(s.held, op)
+		s.mu.Unlock()
+		return
+	}
+	_ = conn.Close()
+}
+
+func (s *heldStore) Put(ctx context.Context, key string, data []byte) error {
+	s.probe("put")
+	return s.Mem.Put(ctx, key, data)
+}
+
+func (s *heldStore) Delete(ctx context.Context, key string) error {
+	s.probe("delete")
+	return s.Mem.Delete(ctx, key)
+}
+
+// TestImageFilesOutsideTransaction checks that the files are written and
+// removed with the writer free, and removed only once no guide has them.
+func TestImageFilesOutsideTransaction(t *testing.T) {
+	t.Parallel()
+	k := newDesk(t)
+	files := &heldStore{Mem: imagestore.NewMem(), d: k.d}
+	ops := authoring.New(k.d, k.m).WithImages(models.NewImages(k.d, files))
+	pic := pngBytes(t, 2, 2)
+	a, err := ops.UploadImage(k.ctx, k.owner, "draft", "a.png", pic)
+	ok(t, err)
+	b, err := ops.UploadImage(k.ctx, k.owner, "pub", "b.png", pic)
+	ok(t, err)
+	if !b.Created {
+		t.Errorf("the picture is new to pub: %+v", b)
+	}
+	key := a.Image.Key()
+	ok(t, ops.DeleteImage(k.ctx, k.owner, "draft", a.Image.ID))
+	if _, err := files.Get(k.ctx, key); err != nil {
+		t.Errorf("file gone while pub still has it: %v", err)
+	}
+	ok(t, ops.DeleteImage(k.ctx, k.owner, "pub", b.Image.ID))
+	if _, err := files.Get(k.ctx, key); err == nil {
+		t.Error("file kept after the last guide's image was deleted")
+	}
+	// A refused upload leaves no file behind.
+	_, err = ops.UploadImage(k.ctx, k.learner, "pub", "c.png", pngBytes(t, 3, 3))
+	refused(t, err, models.RefusedForbidden, "guide_not_editable")
+	if files.held != nil {
+		t.Errorf("file operations with the writer held: %v", files.held)
+	}
 }

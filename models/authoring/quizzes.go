@@ -12,26 +12,59 @@ func questionNotFound() *models.Refusal {
 	return models.Refuse(models.RefusedNotFound, "question_not_found", "The step's quiz has no such question.")
 }
 
+// QuestionSave is a question to add to a step's quiz (ID 0) or to put in
+// place of the step's question ID.
+type QuestionSave struct {
+	ID    int64
+	Input models.QuestionInput
+	// Patch, when set on a replacement, makes the new question from the
+	// stored one's fields (the API's PATCH, whose absent fields stay as
+	// they are) in place of Input. It runs in the transaction, so the
+	// fields it keeps are the stored ones, not an earlier read's.
+	Patch func(current models.QuestionInput) models.QuestionInput
+	// Check, when set on a replacement, runs in the transaction with the
+	// question as stored before it is replaced; its error stops the
+	// operation and is returned as it is. The API applies If-Match here,
+	// so a question changed in between is never overwritten.
+	Check func(current models.Question) error
+}
+
 // SaveQuestion adds in to the quiz of step n of the guide with slug
-// (id 0), or replaces the step's question id with it, and returns the
-// question as stored. actor must be allowed to edit the guide. Refusals:
-// those of EditableStep, RefusedInvalid (fields kind, prompt, choices,
-// correct, explanation), RefusedNotFound "question_not_found".
-func (s *Service) SaveQuestion(ctx context.Context, actor *models.User, slug string, n int, id int64, in models.QuestionInput) (models.Question, error) {
+// (in.ID 0), or replaces the step's question in.ID with it, and returns
+// the question as stored. actor must be allowed to edit the guide.
+// Refusals: those of EditableStep, RefusedNotFound "question_not_found",
+// in.Check's error, RefusedInvalid (fields kind, prompt, choices,
+// correct, explanation).
+func (s *Service) SaveQuestion(ctx context.Context, actor *models.User, slug string, n int, in QuestionSave) (models.Question, error) {
 	var q models.Question
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
 		_, st, err := s.EditableStep(ctx, actor, slug, n)
 		if err != nil {
 			return err
 		}
-		in.Normalize()
-		if fe := in.Validate(); fe.Any() {
+		id, input := in.ID, in.Input
+		if id != 0 && (in.Check != nil || in.Patch != nil) {
+			cur, err := s.Question(ctx, st.ID, id)
+			if err != nil {
+				return err
+			}
+			if in.Check != nil {
+				if err := in.Check(cur); err != nil {
+					return err
+				}
+			}
+			if in.Patch != nil {
+				input = in.Patch(models.QuestionInput{Kind: cur.Kind, Prompt: cur.Prompt, Explanation: cur.Explanation, Choices: cur.Choices})
+			}
+		}
+		input.Normalize()
+		if fe := input.Validate(); fe.Any() {
 			return models.Invalid(fe)
 		}
 		if id == 0 {
-			id, err = s.m.Quizzes.Add(ctx, st.ID, in)
+			id, err = s.m.Quizzes.Add(ctx, st.ID, input)
 		} else {
-			err = s.m.Quizzes.Update(ctx, st.ID, id, in)
+			err = s.m.Quizzes.Update(ctx, st.ID, id, input)
 		}
 		if errors.Is(err, models.ErrNotFound) {
 			return questionNotFound()
@@ -60,16 +93,32 @@ func (s *Service) Question(ctx context.Context, stepID, id int64) (models.Questi
 	return models.Question{}, questionNotFound()
 }
 
-// DeleteQuestion removes question id from the quiz of step n of the
+// QuestionDeletion removes a step's question ID.
+type QuestionDeletion struct {
+	ID int64
+	// Check is QuestionSave's, with the question about to be removed.
+	Check func(current models.Question) error
+}
+
+// DeleteQuestion removes question in.ID from the quiz of step n of the
 // guide with slug, with the learners' answers to it. Refusals: those of
-// EditableStep, RefusedNotFound "question_not_found".
-func (s *Service) DeleteQuestion(ctx context.Context, actor *models.User, slug string, n int, id int64) error {
+// EditableStep, RefusedNotFound "question_not_found", in.Check's error.
+func (s *Service) DeleteQuestion(ctx context.Context, actor *models.User, slug string, n int, in QuestionDeletion) error {
 	return s.db.WithTx(ctx, func(ctx context.Context) error {
 		_, st, err := s.EditableStep(ctx, actor, slug, n)
 		if err != nil {
 			return err
 		}
-		err = s.m.Quizzes.Delete(ctx, st.ID, id)
+		if in.Check != nil {
+			cur, err := s.Question(ctx, st.ID, in.ID)
+			if err != nil {
+				return err
+			}
+			if err := in.Check(cur); err != nil {
+				return err
+			}
+		}
+		err = s.m.Quizzes.Delete(ctx, st.ID, in.ID)
 		if errors.Is(err, models.ErrNotFound) {
 			return questionNotFound()
 		}

@@ -18,21 +18,38 @@ func checkStep(f models.StepForm) (models.StepForm, models.FieldErrors) {
 	return f, f.Validate()
 }
 
+// prepareStep checks f and, when it is valid, renders it, so that an
+// operation does both before its transaction: the single writer never
+// waits on Markdown. The field errors are refused inside the transaction,
+// after the editing rule, as they always were.
+func prepareStep(f models.StepForm) (models.RenderedStep, models.FieldErrors, error) {
+	f, fe := checkStep(f)
+	if fe.Any() {
+		return models.RenderedStep{}, fe, nil
+	}
+	r, err := models.RenderStep(f)
+	return r, fe, err
+}
+
 // AddStep appends a step written as f to the guide with slug, which actor
 // must be allowed to edit, in one transaction; on a published guide its
 // text is kept as a first revision, as any save's is. It returns the new
 // step. Refusals: those of Editable, RefusedInvalid.
 func (s *Service) AddStep(ctx context.Context, actor *models.User, slug string, f models.StepForm) (models.EditStep, error) {
+	rendered, fe, err := prepareStep(f)
+	if err != nil {
+		return models.EditStep{}, err
+	}
 	var st models.EditStep
-	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+	err = s.db.WithTx(ctx, func(ctx context.Context) error {
 		r, err := s.Editable(ctx, actor, slug)
 		if err != nil {
 			return err
 		}
-		f, fe := checkStep(f)
 		if fe.Any() {
 			return models.Invalid(fe)
 		}
+		f := rendered.Form()
 		n, err := s.m.Authoring.AddStep(ctx, r.ID, f.Title)
 		if err != nil {
 			return err
@@ -40,7 +57,7 @@ func (s *Service) AddStep(ctx context.Context, actor *models.User, slug string, 
 		if st, err = s.m.Authoring.Step(ctx, r.ID, n); err != nil || f.Body == "" {
 			return err
 		}
-		if _, err := s.m.Authoring.SaveStep(ctx, st.ID, st.Version, f, actor.ID, r.PublishedAt != nil); err != nil {
+		if _, err := s.m.Authoring.SaveRenderedStep(ctx, st.ID, st.Version, rendered, actor.ID, r.PublishedAt != nil, false); err != nil {
 			return err
 		}
 		st, err = s.m.Authoring.Step(ctx, r.ID, n)
@@ -60,24 +77,29 @@ type StepSave struct {
 
 // SaveStep saves step n of the guide with slug, which actor must be
 // allowed to edit, if it is still at in.Version; on a published guide the
-// text is kept as a revision. It returns the step as saved. Refusals:
-// those of EditableStep, RefusedInvalid, RefusedConflict "stale".
+// text is kept as a revision. A save that changes neither title nor body
+// of the step at in.Version changes nothing: no new version, no revision.
+// It returns the step as saved. Refusals: those of EditableStep,
+// RefusedInvalid, RefusedConflict "stale".
 func (s *Service) SaveStep(ctx context.Context, actor *models.User, slug string, n int, in StepSave) (models.EditStep, error) {
+	rendered, fe, err := prepareStep(in.Form)
+	if err != nil {
+		return models.EditStep{}, err
+	}
 	var st models.EditStep
-	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+	err = s.db.WithTx(ctx, func(ctx context.Context) error {
 		r, cur, err := s.EditableStep(ctx, actor, slug, n)
 		if err != nil {
 			return err
 		}
-		f, fe := checkStep(in.Form)
 		if fe.Any() {
 			return models.Invalid(fe)
 		}
-		save := s.m.Authoring.SaveStep
-		if in.Autosave {
-			save = s.m.Authoring.AutosaveStep
+		if f := rendered.Form(); f.Title == cur.Title && f.Body == cur.BodyMD && in.Version == cur.Version {
+			st = cur
+			return nil
 		}
-		_, err = save(ctx, cur.ID, in.Version, f, actor.ID, r.PublishedAt != nil)
+		_, err = s.m.Authoring.SaveRenderedStep(ctx, cur.ID, in.Version, rendered, actor.ID, r.PublishedAt != nil, in.Autosave)
 		if errors.Is(err, models.ErrStale) {
 			return stale()
 		}
@@ -157,23 +179,38 @@ func (s *Service) MoveStep(ctx context.Context, actor *models.User, slug string,
 // restored. Refusals: those of EditableStep, RefusedNotFound
 // "revision_not_found", RefusedConflict "stale".
 func (s *Service) RestoreRevision(ctx context.Context, actor *models.User, slug string, n int, id int64, version int) (models.EditStep, error) {
+	// The revision is read and rendered before the transaction, so the
+	// writer does not wait on Markdown; inside it the revision must still
+	// read the same (an autosave may rewrite the latest one).
+	_, cur, err := s.EditableStep(ctx, actor, slug, n)
+	if err != nil {
+		return models.EditStep{}, err
+	}
+	rev, err := s.revision(ctx, cur.ID, id)
+	if err != nil {
+		return models.EditStep{}, err
+	}
+	rendered, err := models.RenderStep(models.StepForm{Title: rev.Title, Body: rev.BodyMD})
+	if err != nil {
+		return models.EditStep{}, err
+	}
 	var st models.EditStep
-	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+	err = s.db.WithTx(ctx, func(ctx context.Context) error {
 		r, cur, err := s.EditableStep(ctx, actor, slug, n)
 		if err != nil {
 			return err
 		}
-		rev, err := s.m.Authoring.Revision(ctx, cur.ID, id)
-		if errors.Is(err, models.ErrNotFound) {
-			return models.Refuse(models.RefusedNotFound, "revision_not_found", "The step has no such revision.")
-		}
+		again, err := s.revision(ctx, cur.ID, id)
 		if err != nil {
 			return err
+		}
+		if again.Title != rev.Title || again.BodyMD != rev.BodyMD {
+			return stale()
 		}
 		if version < 0 {
 			version = cur.Version
 		}
-		_, err = s.m.Authoring.SaveStep(ctx, cur.ID, version, models.StepForm{Title: rev.Title, Body: rev.BodyMD}, actor.ID, r.PublishedAt != nil)
+		_, err = s.m.Authoring.SaveRenderedStep(ctx, cur.ID, version, rendered, actor.ID, r.PublishedAt != nil, false)
 		if errors.Is(err, models.ErrStale) {
 			return stale()
 		}
@@ -184,4 +221,14 @@ func (s *Service) RestoreRevision(ctx context.Context, actor *models.User, slug 
 		return err
 	})
 	return st, err
+}
+
+// revision is the step's revision id; RefusedNotFound "revision_not_found"
+// when it has none such.
+func (s *Service) revision(ctx context.Context, stepID, id int64) (models.Revision, error) {
+	rev, err := s.m.Authoring.Revision(ctx, stepID, id)
+	if errors.Is(err, models.ErrNotFound) {
+		return rev, models.Refuse(models.RefusedNotFound, "revision_not_found", "The step has no such revision.")
+	}
+	return rev, err
 }

@@ -1,6 +1,7 @@
 package authoring_test
 
 import (
+	"strings"
 	"testing"
 
 	"stepwise/models"
@@ -123,5 +124,35 @@ func TestRestoreRevision(t *testing.T) {
 	s, err := k.ops.RestoreRevision(k.ctx, k.co, "pub", 1, oldest, cur.Version)
 	if err != nil || s.BodyMD != "Second text." || s.Version != cur.Version+1 {
 		t.Fatalf("restored %+v, %v", s, err)
+	}
+}
+
+// TestSaveStepUnchanged checks that a save (or autosave) of the text the
+// step already has at that version changes nothing, and that a save does
+// store the rendered body.
+func TestSaveStepUnchanged(t *testing.T) {
+	t.Parallel()
+	k := newDesk(t)
+	before := k.step("pub", 1)
+	revs := k.revisions("pub", 1)
+	for _, autosave := range []bool{false, true} {
+		same := authoring.StepSave{Form: models.StepForm{Title: " " + before.Title, Body: before.BodyMD}, Version: before.Version, Autosave: autosave}
+		s, err := k.ops.SaveStep(k.ctx, k.owner, "pub", 1, same)
+		if err != nil || s != before {
+			t.Fatalf("autosave %v: saved %+v, %v; want %+v", autosave, s, err, before)
+		}
+	}
+	if n := k.revisions("pub", 1); n != revs {
+		t.Errorf("%d revisions after unchanged saves, want %d", n, revs)
+	}
+	// The same text from an older version is still a lost race.
+	_, err := k.ops.SaveStep(k.ctx, k.owner, "pub", 1,
+		authoring.StepSave{Form: models.StepForm{Title: before.Title, Body: before.BodyMD}, Version: before.Version - 1})
+	refused(t, err, models.RefusedConflict, "stale")
+
+	s, err := k.ops.SaveStep(k.ctx, k.owner, "pub", 1,
+		authoring.StepSave{Form: models.StepForm{Title: before.Title, Body: "Now *bold*."}, Version: before.Version})
+	if err != nil || s.Version != before.Version+1 || !strings.Contains(s.BodyHTML, "<em>bold</em>") {
+		t.Fatalf("saved %+v, %v", s, err)
 	}
 }

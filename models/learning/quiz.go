@@ -41,24 +41,32 @@ func (s *Service) AnswerQuiz(ctx context.Context, user *models.User, in QuizAnsw
 		if err != nil {
 			return err
 		}
-		questions, err := s.m.Quizzes.Questions(ctx, t.Step.ID)
+		// The quiz as it was, read once: its questions check and score
+		// the attempt, and with the attempt's answers it is the result,
+		// so the questions are not read again after recording.
+		quiz, err := s.m.Quizzes.ForStep(ctx, t.Step.ID, user.ID)
 		if err != nil {
 			return err
 		}
-		if len(questions) == 0 {
+		if !quiz.HasQuiz() {
 			return errNoQuiz
+		}
+		questions := make([]models.Question, len(quiz.Questions))
+		for i, q := range quiz.Questions {
+			questions[i] = q.Question
 		}
 		chosen, fe := readAnswers(in.Answers, questions)
 		if fe.Any() {
 			return models.Invalid(fe)
 		}
-		passed, err := s.m.Quizzes.Answer(ctx, user.ID, t.Step.ID, chosen)
+		answered, passed, err := s.m.Quizzes.Answer(ctx, user.ID, t.Step.ID, questions, chosen)
 		if err != nil {
 			return err
 		}
-		quiz, err := s.m.Quizzes.ForStep(ctx, t.Step.ID, user.ID)
+		quiz.Questions, quiz.Attempted, quiz.LastPassed = answered, true, passed
+		quiz.Passed = quiz.Passed || passed
 		out = QuizResult{Target: t, Passed: passed, Quiz: quiz}
-		return err
+		return nil
 	})
 	if err != nil {
 		return QuizResult{}, err

@@ -2,6 +2,7 @@ package learning_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
 	"stepwise/models"
@@ -33,6 +34,30 @@ func TestAnswerQuizRecordsTheAttempt(t *testing.T) {
 	}
 	if n := l.count(`SELECT count(*) FROM quiz_attempts WHERE user_id = ?`, l.learner.ID); n != 3 {
 		t.Errorf("attempts stored: %d, want 3", n)
+	}
+}
+
+// TestAnswerQuizResultIsTheStoredQuiz pins that the result, built from
+// the quiz read once before recording, is what a later read returns: a
+// wrong attempt after a pass keeps Passed and shows the latest answers.
+func TestAnswerQuizResultIsTheStoredQuiz(t *testing.T) {
+	t.Parallel()
+	l := newLab(t)
+	l.requireQuizzes()
+	ctx := context.Background()
+	q := key(l.question)
+	for _, a := range []map[string][]int{{q: {0}}, {q: {1}}, {}} {
+		res, err := l.ops.AnswerQuiz(ctx, l.learner, answers("lab", 1, a))
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, err := l.m.Quizzes.ForStep(ctx, res.Step.ID, l.learner.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(res.Quiz, stored) {
+			t.Errorf("answers %v: result %+v, stored %+v", a, res.Quiz, stored)
+		}
 	}
 }
 
