@@ -85,8 +85,8 @@ func (h *Account) show(c *fiber.Ctx, status int, adjust func(*pages.AccountData)
 
 // Show is the account page. ?done= names a finished action to confirm.
 func (h *Account) Show(c *fiber.Ctx) error {
-	if err := allow(c, models.ManageAccount, CurrentUser(c)); err != nil {
-		return err
+	if u := CurrentUser(c); !models.CanManageAccount(u, u) {
+		return errForbidden
 	}
 	notice := accountNotices[c.Query("done")]
 	return h.show(c, fiber.StatusOK, func(d *pages.AccountData) { d.Notice = notice })

@@ -43,8 +43,8 @@ var tokenNotices = map[string]string{
 
 // Index lists the user's tokens and the form to create one.
 func (h *AccountTokens) Index(c *fiber.Ctx) error {
-	if err := allow(c, models.ManageAccount, CurrentUser(c)); err != nil {
-		return err
+	if u := CurrentUser(c); !models.CanManageAccount(u, u) {
+		return errForbidden
 	}
 	form := pages.TokenForm{Scopes: []string{models.ScopeRead}, Expires: defaultTokenExpiry}
 	return h.index(c, fiber.StatusOK, form, tokenNotices[c.Query("done")])

@@ -30,8 +30,8 @@ const auditPerPage = 50
 // Index lists the audit log, newest first, filtered by ?event=, ?user=
 // (an email), ?from= and ?to= (dates, inclusive) and paged by ?before=.
 func (h *AdminAudit) Index(c *fiber.Ctx) error {
-	if err := allow(c, models.ReadAudit, nil); err != nil {
-		return err
+	if !models.CanReadAudit(CurrentUser(c)) {
+		return errForbidden
 	}
 	form := pages.AuditFilterForm{
 		Event: c.Query("event"), User: c.Query("user"), From: c.Query("from"), To: c.Query("to"),

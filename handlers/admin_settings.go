@@ -26,8 +26,8 @@ type AdminSettings struct {
 
 // Show is the settings form.
 func (h *AdminSettings) Show(c *fiber.Ctx) error {
-	if err := allow(c, models.ChangeSettings, nil); err != nil {
-		return err
+	if !models.CanChangeSettings(CurrentUser(c)) {
+		return errForbidden
 	}
 	notice := ""
 	if c.Query("done") == "saved" {

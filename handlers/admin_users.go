@@ -31,8 +31,8 @@ type AdminUsers struct {
 
 // Index lists users, searched by ?q= (email or name) and paginated.
 func (h *AdminUsers) Index(c *fiber.Ctx) error {
-	if err := allow(c, models.ListUsers, nil); err != nil {
-		return err
+	if !models.CanListUsers(CurrentUser(c)) {
+		return errForbidden
 	}
 	return h.list(c, fiber.StatusOK, "", adminNotices[c.Query("done")])
 }

@@ -138,6 +138,6 @@ func New(d Deps) *fiber.App {
 	// A body announced larger than its route takes is refused as soon as
 	// the headers are in, before fasthttp reads any of it.
 	srv.HeaderReceived = refuseAnnouncedBodies
-	registerRoutes(app, d, e)
+	registerRoutes(app, d, newPageHandlers(d), e)
 	return app
 }

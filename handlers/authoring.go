@@ -70,7 +70,7 @@ func (h *Authoring) Dashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	canCreate := models.Can(u, models.CreateGuide, nil)
+	canCreate := models.CanCreateGuide(u)
 	if !canCreate && len(list) == 0 {
 		return errForbidden
 	}
@@ -80,8 +80,8 @@ func (h *Authoring) Dashboard(c *fiber.Ctx) error {
 
 // NewGuideForm is the empty new-guide form.
 func (h *Authoring) NewGuideForm(c *fiber.Ctx) error {
-	if err := allow(c, models.CreateGuide, nil); err != nil {
-		return err
+	if !models.CanCreateGuide(CurrentUser(c)) {
+		return errForbidden
 	}
 	return render(c, fiber.StatusOK, pages.GuideForm(h.page(c, "New guide", true),
 		pages.GuideFormData{New: true, Form: models.GuideForm{Difficulty: "beginner"}}))
@@ -107,8 +107,8 @@ func guideInput(c *fiber.Ctx) authoring.GuideInput {
 
 // CreateGuide stores a new draft owned by the user and opens its settings.
 func (h *Authoring) CreateGuide(c *fiber.Ctx) error {
-	if err := allow(c, models.CreateGuide, nil); err != nil {
-		return err
+	if !models.CanCreateGuide(CurrentUser(c)) {
+		return errForbidden
 	}
 	in := guideInput(c)
 	r, err := h.Ops.CreateGuide(c.UserContext(), CurrentUser(c), in)
@@ -136,7 +136,7 @@ func (h *Authoring) settingsData(c *fiber.Ctx, r models.GuideRecord) (pages.Guid
 	}
 	return pages.GuideFormData{
 		Guide: r.AuthorGuide(), Version: r.Version, Steps: steps, CoAuthors: authors,
-		ManageAuthors: models.Can(CurrentUser(c), models.ManageCoAuthors, r.Editable()),
+		ManageAuthors: models.CanManageCoAuthors(CurrentUser(c), r.Editable()),
 		Form: models.GuideForm{Title: r.Title, Slug: r.Slug, Summary: r.Summary, Difficulty: r.Difficulty,
 			Minutes: strconv.Itoa(r.Minutes), Tags: strings.Join(r.Tags(), ", "), Intro: r.IntroMD},
 	}, nil

@@ -33,8 +33,8 @@ func (h *GuideArchives) Export(c *fiber.Ctx) error {
 
 // ImportForm shows the upload form for a guide archive.
 func (h *GuideArchives) ImportForm(c *fiber.Ctx) error {
-	if err := allow(c, models.CreateGuide, nil); err != nil {
-		return err
+	if !models.CanCreateGuide(CurrentUser(c)) {
+		return errForbidden
 	}
 	return h.form(c, fiber.StatusOK, pages.GuideImportData{})
 }
@@ -47,8 +47,8 @@ func (h *GuideArchives) form(c *fiber.Ctx, status int, d pages.GuideImportData) 
 // importer (authoring.ImportGuide). A refused archive shows the form
 // again saying what is wrong; a taken address fills in a free one.
 func (h *GuideArchives) Import(c *fiber.Ctx) error {
-	if err := allow(c, models.CreateGuide, nil); err != nil {
-		return err
+	if !models.CanCreateGuide(CurrentUser(c)) {
+		return errForbidden
 	}
 	d := pages.GuideImportData{Slug: strings.TrimSpace(c.FormValue("slug"))}
 	var err error

@@ -120,11 +120,11 @@ func (h *GuideImages) Serve(c *fiber.Ctx) error {
 	}
 	public, allowed := false, false
 	for _, use := range uses {
-		if models.Can(u, models.ReadGuide, use.Guide) {
+		if models.CanReadGuide(u, use.Guide) {
 			public, allowed = true, true
 			break
 		}
-		if models.Can(u, models.EditGuide, models.Editable(use)) {
+		if models.CanEditGuide(u, models.Editable(use)) {
 			allowed = true
 		}
 	}

@@ -48,8 +48,8 @@ type Learning struct {
 func (h *Learning) Show(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	u := CurrentUser(c)
-	if err := allow(c, models.ManageAccount, u); err != nil {
-		return err
+	if !models.CanManageAccount(u, u) {
+		return errForbidden
 	}
 	guides, err := h.Learning.Guides(ctx, u.ID)
 	if err != nil {
@@ -74,8 +74,8 @@ func (h *Learning) Show(c *fiber.Ctx) error {
 // to each step, a page at a time.
 func (h *Learning) NotesPage(c *fiber.Ctx) error {
 	u := CurrentUser(c)
-	if err := allow(c, models.ManageAccount, u); err != nil {
-		return err
+	if !models.CanManageAccount(u, u) {
+		return errForbidden
 	}
 	page := c.QueryInt("page", 1)
 	if page < 1 || page > 100000 {
@@ -91,8 +91,8 @@ func (h *Learning) NotesPage(c *fiber.Ctx) error {
 // ExportNotes downloads every note as one Markdown file.
 func (h *Learning) ExportNotes(c *fiber.Ctx) error {
 	u := CurrentUser(c)
-	if err := allow(c, models.ManageAccount, u); err != nil {
-		return err
+	if !models.CanManageAccount(u, u) {
+		return errForbidden
 	}
 	list, err := h.Notes.All(c.UserContext(), u.ID)
 	if err != nil {

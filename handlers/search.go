@@ -48,7 +48,7 @@ func (h *Search) Show(c *fiber.Ctx) error {
 		// last word all the same.
 		u := CurrentUser(c)
 		for _, hit := range hits {
-			if models.Can(u, models.ReadGuide, hit.Guide()) {
+			if models.CanReadGuide(u, hit.Guide()) {
 				data.Hits = append(data.Hits, hit)
 			}
 		}

@@ -30,8 +30,8 @@ const qrSize = 240
 // code from the app to confirm it. Reloading shows the same secret.
 func (h *TwoFactor) SetupForm(c *fiber.Ctx) error {
 	u := CurrentUser(c)
-	if err := allow(c, models.ManageAccount, u); err != nil {
-		return err
+	if !models.CanManageAccount(u, u) {
+		return errForbidden
 	}
 	if u.TwoFactor() {
 		return redirect(c, "/account")

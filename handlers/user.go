@@ -69,11 +69,3 @@ func requireUser(c *fiber.Ctx) error {
 
 // errForbidden is the answer when a signed-in user may not do something.
 var errForbidden = fiber.NewError(fiber.StatusForbidden, "You do not have permission to do that.")
-
-// allow returns errForbidden unless the current user may do a to res.
-func allow(c *fiber.Ctx, a models.Action, res any) error {
-	if !models.Can(CurrentUser(c), a, res) {
-		return errForbidden
-	}
-	return nil
-}

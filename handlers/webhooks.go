@@ -36,8 +36,8 @@ type Webhooks struct {
 
 // Index lists the user's webhooks and the form to add one.
 func (h *Webhooks) Index(c *fiber.Ctx) error {
-	if err := allow(c, models.ManageWebhooks, nil); err != nil {
-		return err
+	if !models.CanManageWebhooks(CurrentUser(c)) {
+		return errForbidden
 	}
 	return h.index(c, fiber.StatusOK, pages.WebhookForm{}, webhookNotices[c.Query("done")])
 }
@@ -56,7 +56,7 @@ func (h *Webhooks) index(c *fiber.Ctx, status int, form pages.WebhookForm, notic
 	u := CurrentUser(c)
 	var events []string
 	for _, ev := range models.WebhookEvents {
-		if models.Can(u, models.SubscribeEvent, ev) {
+		if models.CanSubscribe(u, ev) {
 			events = append(events, ev)
 		}
 	}
@@ -89,8 +89,8 @@ func (h *Webhooks) Create(c *fiber.Ctx) error {
 // webhook loads the webhook in the URL: learners are forbidden the pages,
 // and another user's webhook is not found.
 func (h *Webhooks) webhook(c *fiber.Ctx) (models.Webhook, error) {
-	if err := allow(c, models.ManageWebhooks, nil); err != nil {
-		return models.Webhook{}, err
+	if !models.CanManageWebhooks(CurrentUser(c)) {
+		return models.Webhook{}, errForbidden
 	}
 	id, err := paramID(c)
 	if err != nil {

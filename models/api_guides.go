@@ -32,7 +32,7 @@ func (r GuideRecord) Tags() []string {
 	return strings.Split(r.TagList, "\x1f")
 }
 
-// Editable is the record as the policy's EditGuide sees it.
+// Editable is the record as the guide policy (CanEditGuide) sees it.
 func (r GuideRecord) Editable() Editable { return Editable{Guide: r.Guide, CoAuthor: r.CoAuthor} }
 
 // AuthorGuide is the record as the editor's pages show it.

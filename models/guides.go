@@ -94,7 +94,8 @@ func (g *Guides) ResumePoint(ctx context.Context, userID int64) (Resume, error) 
 }
 
 // Editable is a guide with whether a given user co-authors it: what the
-// policy needs to decide who may edit it.
+// policy (CanEditGuide, CanManageCoAuthors, CanDeleteGuide) needs to
+// decide who may edit it.
 type Editable struct {
 	Guide    Guide
 	CoAuthor bool

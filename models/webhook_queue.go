@@ -81,7 +81,7 @@ type WebhookEvent struct {
 }
 
 // Enqueue queues ev for every subscription that wants it and whose owner
-// may see it (ReceiveEvent). Call it inside the transaction that makes the
+// may see it (CanReceive). Call it inside the transaction that makes the
 // change, so the event is queued exactly when the change commits. A nil
 // store queues nothing.
 func (w *Webhooks) Enqueue(ctx context.Context, ev WebhookEvent) error {
@@ -120,7 +120,7 @@ func (w *Webhooks) Enqueue(ctx context.Context, ev WebhookEvent) error {
 	at := w.now()
 	for _, s := range subs {
 		owner := &User{ID: s.UserID, Role: s.Role, LockedAt: s.LockedAt}
-		if !Can(owner, ReceiveEvent, EventAudience{Event: ev.Name, Editor: editors[s.UserID]}) {
+		if !CanReceive(owner, EventAudience{Event: ev.Name, Editor: editors[s.UserID]}) {
 			continue
 		}
 		if payload == nil {

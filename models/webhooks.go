@@ -92,7 +92,7 @@ func (n *NewWebhook) Validate(u *User) FieldErrors {
 		switch {
 		case !validWebhookEvent(ev):
 			errs.Add("events", "Choose events from the list.")
-		case !Can(u, SubscribeEvent, ev):
+		case !CanSubscribe(u, ev):
 			errs.Add("events", "Only admins can subscribe to "+ev+".")
 		}
 	}

@@ -40,8 +40,8 @@ func (h *Archives) Export(c *fiber.Ctx) error {
 // makes (size, file count, paths, Markdown, images); a taken address is
 // a 409 naming a free one.
 func (h *Archives) Import(c *fiber.Ctx) error {
-	if err := allow(c, models.CreateGuide, nil); err != nil {
-		return err
+	if !models.CanCreateGuide(caller(c)) {
+		return errForbidden
 	}
 	mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
 	if err != nil || mt != "application/zip" {

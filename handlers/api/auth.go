@@ -91,15 +91,6 @@ func checkScope(c *fiber.Ctx, tok models.APIToken, scope string) error {
 	return c.Next()
 }
 
-// allow is nil when the caller may do a to res; otherwise 403 (the caller
-// knows the resource exists: hiding it is the handler's call, with 404).
-func allow(c *fiber.Ctx, a models.Action, res any) error {
-	if models.Can(caller(c), a, res) {
-		return nil
-	}
-	return errForbidden
-}
-
 // isRead reports whether the request only reads: GET and HEAD, which the
 // read scope allows.
 func isRead(c *fiber.Ctx) bool {

@@ -18,7 +18,7 @@ type coAuthorStore interface {
 
 // CoAuthors serves /api/v1/guides/{slug}/authors. The guide's editors
 // see the list, as on the settings page; only its owner and admins add
-// and remove (models.ManageCoAuthors).
+// and remove (models.CanManageCoAuthors).
 type CoAuthors struct {
 	Guides *Guides
 	Store  coAuthorStore
@@ -101,8 +101,8 @@ func (h *CoAuthors) Remove(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := allow(c, models.ManageCoAuthors, r.Editable()); err != nil {
-		return err
+	if !models.CanManageCoAuthors(caller(c), r.Editable()) {
+		return errForbidden
 	}
 	if err := requireMatch(c, coAuthorOf(a)); err != nil {
 		return err

@@ -1,6 +1,6 @@
 // Package api is Stepwise's JSON API under /api/v1: every resource a
 // browser user works with, for integrators holding a personal access
-// token. It uses the same models and the same policy (models.Can) as the
+// token. It uses the same models and the same policy (models.Can*) as the
 // HTML handlers; what it adds is the HTTP conventions:
 //
 //   - authentication with "Authorization: Bearer <token>" only (browser

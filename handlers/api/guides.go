@@ -68,7 +68,7 @@ func guideOf(r models.GuideRecord, u *models.User) Guide {
 	if r.AuthorID != nil {
 		g.Author = &Person{ID: *r.AuthorID, DisplayName: r.AuthorName}
 	}
-	if models.Can(u, models.EditGuide, r.Editable()) {
+	if models.CanEditGuide(u, r.Editable()) {
 		md := r.IntroMD
 		g.IntroMarkdown = &md
 	}
@@ -133,7 +133,7 @@ func (h *Guides) visible(c *fiber.Ctx) (models.GuideRecord, error) {
 	if err != nil {
 		return r, err
 	}
-	if !models.Can(u, models.ReadGuide, r.Guide) && !models.Can(u, models.EditGuide, r.Editable()) {
+	if !models.CanReadGuide(u, r.Guide) && !models.CanEditGuide(u, r.Editable()) {
 		return r, errNotFound
 	}
 	return r, nil

@@ -83,8 +83,8 @@ func ownCertificateOf(c models.Certificate) OwnCertificate {
 func (h *Learning) Show(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	u := caller(c)
-	if err := allow(c, models.ManageAccount, u); err != nil {
-		return err
+	if !models.CanManageAccount(u, u) {
+		return errForbidden
 	}
 	guides, err := h.Learning.Guides(ctx, u.ID)
 	if err != nil {

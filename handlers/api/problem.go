@@ -56,7 +56,10 @@ func invalid(fe models.FieldErrors) *Problem {
 var (
 	errUnauthorized = problem(fiber.StatusUnauthorized, "Send a personal access token: Authorization: Bearer <token>. Create one on your account page.")
 	errNotFound     = problem(fiber.StatusNotFound, "There is no such resource, or you may not see it.")
-	errForbidden    = problem(fiber.StatusForbidden, "Your account may not do that.")
+	// errForbidden answers a policy's no (models.Can*) on a resource the
+	// caller knows exists: hiding one is the handler's call, with
+	// errNotFound.
+	errForbidden = problem(fiber.StatusForbidden, "Your account may not do that.")
 )
 
 // storageFull is the answer when a write failed because the server's disk

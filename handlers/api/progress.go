@@ -49,14 +49,17 @@ func visibleStep(c *fiber.Ctx, guides *Guides, steps stepFinder) (models.GuideRe
 }
 
 // trackedStep is visibleStep for reading what a learner keeps on a step
-// (their note): the policy's TrackProgress, as learning's operations
-// apply it to changes, so a draft's editor gets 403 and everyone else 404.
+// (their note): models.CanTrackProgress, as learning's operations apply
+// it to changes, so a draft's editor gets 403 and everyone else 404.
 func trackedStep(c *fiber.Ctx, guides *Guides, steps stepFinder) (models.GuideRecord, models.Step, error) {
 	r, step, err := visibleStep(c, guides, steps)
 	if err != nil {
 		return r, step, err
 	}
-	return r, step, allow(c, models.TrackProgress, r.Guide)
+	if !models.CanTrackProgress(caller(c), r.Guide) {
+		return r, step, errForbidden
+	}
+	return r, step, nil
 }
 
 // progressSteps is what the progress endpoints need from the steps.

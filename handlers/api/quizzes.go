@@ -125,7 +125,7 @@ func (h *Quizzes) Show(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, quizOf(r, step, q, models.Can(u, models.EditGuide, r.Editable())))
+	return send(c, fiber.StatusOK, quizOf(r, step, q, models.CanEditGuide(u, r.Editable())))
 }
 
 // attemptRequest is the body of POST …/quiz/attempts: for each question

@@ -32,115 +32,92 @@ type Deps struct {
 }
 
 // Register installs every /api/v1 route on app. It runs before the
-// session middleware: the API never reads the session cookie.
+// session middleware: the API never reads the session cookie. The
+// handlers are built in endpoints.go.
 func Register(app *fiber.App, d Deps) {
-	m := d.Models
-	limit := d.RateLimit
-	if limit.Requests == 0 {
-		limit = DefaultRateLimit
-	}
+	e := newEndpoints(d)
 	v1 := app.Group("/api/v1")
 
 	// Without a token: the document, and creating a token with a password.
 	v1.Get("/openapi.json", serveDocument)
-	tokens := &Tokens{Accounts: d.Accounts, Tokens: m.APITokens}
-	v1.Post("/tokens", tokens.Create)
+	v1.Post("/tokens", e.tokens.Create)
 
 	// Everything else: a token with the method's scope, within its rate.
-	logger := d.Logger
-	if logger == nil {
-		logger = func(context.Context) *slog.Logger { return slog.Default() }
-	}
-	v1.Use(authenticate(m.APITokens, logger), rateLimit(m.APIRate, limit, logger))
+	v1.Use(e.authenticate, e.rateLimit)
 	admin := needScope(models.ScopeAdmin)
 
 	v1.Get("/me", Me)
-	v1.Get("/tokens", tokens.List)
-	v1.Get("/tokens/:id", tokens.Show)
-	v1.Delete("/tokens/:id", tokens.Revoke)
+	v1.Get("/tokens", e.tokens.List)
+	v1.Get("/tokens/:id", e.tokens.Show)
+	v1.Delete("/tokens/:id", e.tokens.Revoke)
 
 	// Guides and their steps: reading, and authoring with the browser's
 	// rules (guides.go, guides_write.go, steps.go).
-	guides := &Guides{Ops: d.Authoring, Guides: m.Guides, Steps: m.Steps}
-	v1.Get("/guides", guides.List)
-	v1.Post("/guides", guides.Create)
-	v1.Get("/guides/:slug", guides.Show)
-	v1.Patch("/guides/:slug", guides.Update)
-	v1.Delete("/guides/:slug", guides.Delete)
-	v1.Post("/guides/:slug/publish", guides.Publish)
-	v1.Post("/guides/:slug/unpublish", guides.Unpublish)
-	steps := &Steps{Guides: guides, Store: m.Authoring}
-	v1.Get("/guides/:slug/steps", steps.List)
-	v1.Post("/guides/:slug/steps", steps.Create)
-	v1.Get("/guides/:slug/steps/:n", steps.Show)
-	v1.Patch("/guides/:slug/steps/:n", steps.Update)
-	v1.Delete("/guides/:slug/steps/:n", steps.Delete)
-	v1.Post("/guides/:slug/steps/:n/move", steps.Move)
+	v1.Get("/guides", e.guides.List)
+	v1.Post("/guides", e.guides.Create)
+	v1.Get("/guides/:slug", e.guides.Show)
+	v1.Patch("/guides/:slug", e.guides.Update)
+	v1.Delete("/guides/:slug", e.guides.Delete)
+	v1.Post("/guides/:slug/publish", e.guides.Publish)
+	v1.Post("/guides/:slug/unpublish", e.guides.Unpublish)
+	v1.Get("/guides/:slug/steps", e.steps.List)
+	v1.Post("/guides/:slug/steps", e.steps.Create)
+	v1.Get("/guides/:slug/steps/:n", e.steps.Show)
+	v1.Patch("/guides/:slug/steps/:n", e.steps.Update)
+	v1.Delete("/guides/:slug/steps/:n", e.steps.Delete)
+	v1.Post("/guides/:slug/steps/:n/move", e.steps.Move)
 
 	// A learner's side of a step: its quiz (questions for the guide's
 	// editors), completion, notes, progress and "My learning".
-	quizzes := &Quizzes{Guides: guides, Steps: m.Steps, Quizzes: m.Quizzes, Learning: d.Learning}
-	v1.Get("/guides/:slug/steps/:n/quiz", quizzes.Show)
-	v1.Post("/guides/:slug/steps/:n/quiz/attempts", quizzes.Attempt)
-	v1.Post("/guides/:slug/steps/:n/quiz/questions", quizzes.AddQuestion)
-	v1.Get("/guides/:slug/steps/:n/quiz/questions/:id", quizzes.ShowQuestion)
-	v1.Patch("/guides/:slug/steps/:n/quiz/questions/:id", quizzes.UpdateQuestion)
-	v1.Delete("/guides/:slug/steps/:n/quiz/questions/:id", quizzes.DeleteQuestion)
-	progress := &Progress{Guides: guides, Steps: m.Steps, Certificates: m.Certificates, Learning: d.Learning}
-	v1.Get("/guides/:slug/progress", progress.Show)
-	v1.Put("/guides/:slug/steps/:n/completion", progress.Complete)
-	v1.Delete("/guides/:slug/steps/:n/completion", progress.Uncomplete)
-	notes := &Notes{Guides: guides, Steps: m.Steps, Notes: m.Notes, Learning: d.Learning}
-	v1.Get("/notes", notes.List)
-	v1.Get("/guides/:slug/steps/:n/note", notes.Show)
-	v1.Put("/guides/:slug/steps/:n/note", notes.Put)
-	v1.Delete("/guides/:slug/steps/:n/note", notes.Delete)
-	learning := &Learning{Learning: m.Learning, Certificates: m.Certificates}
-	v1.Get("/me/learning", learning.Show)
+	v1.Get("/guides/:slug/steps/:n/quiz", e.quizzes.Show)
+	v1.Post("/guides/:slug/steps/:n/quiz/attempts", e.quizzes.Attempt)
+	v1.Post("/guides/:slug/steps/:n/quiz/questions", e.quizzes.AddQuestion)
+	v1.Get("/guides/:slug/steps/:n/quiz/questions/:id", e.quizzes.ShowQuestion)
+	v1.Patch("/guides/:slug/steps/:n/quiz/questions/:id", e.quizzes.UpdateQuestion)
+	v1.Delete("/guides/:slug/steps/:n/quiz/questions/:id", e.quizzes.DeleteQuestion)
+	v1.Get("/guides/:slug/progress", e.progress.Show)
+	v1.Put("/guides/:slug/steps/:n/completion", e.progress.Complete)
+	v1.Delete("/guides/:slug/steps/:n/completion", e.progress.Uncomplete)
+	v1.Get("/notes", e.notes.List)
+	v1.Get("/guides/:slug/steps/:n/note", e.notes.Show)
+	v1.Put("/guides/:slug/steps/:n/note", e.notes.Put)
+	v1.Delete("/guides/:slug/steps/:n/note", e.notes.Delete)
+	v1.Get("/me/learning", e.learning.Show)
 
 	// The rest of an author's pages: co-authors, revisions, quiz
 	// statistics, images and zip archives (coauthors.go, revisions.go,
 	// quiz_stats.go, images.go, archives.go), with the pages' rules.
-	coAuthors := &CoAuthors{Guides: guides, Store: m.Authoring}
-	v1.Get("/guides/:slug/authors", coAuthors.List)
-	v1.Post("/guides/:slug/authors", coAuthors.Add)
-	v1.Get("/guides/:slug/authors/:id", coAuthors.Show)
-	v1.Delete("/guides/:slug/authors/:id", coAuthors.Remove)
-	revisions := &Revisions{Steps: steps, Store: m.Authoring}
-	v1.Get("/guides/:slug/steps/:n/revisions", revisions.List)
-	v1.Get("/guides/:slug/steps/:n/revisions/:id", revisions.Show)
-	v1.Post("/guides/:slug/steps/:n/revisions/:id/restore", revisions.Restore)
-	quizStats := &QuizStats{Guides: guides, Quizzes: m.Quizzes}
-	v1.Get("/guides/:slug/quiz-stats", quizStats.Show)
-	images := &Images{Guides: guides, Images: d.Library}
-	v1.Get("/guides/:slug/images", images.List)
-	v1.Post("/guides/:slug/images", images.Upload)
-	v1.Get("/guides/:slug/images/:id", images.Show)
-	v1.Delete("/guides/:slug/images/:id", images.Delete)
-	archives := &Archives{Ops: d.Authoring}
-	v1.Get("/guides/:slug/export", archives.Export)
-	v1.Post("/guides/import", archives.Import)
+	v1.Get("/guides/:slug/authors", e.coAuthors.List)
+	v1.Post("/guides/:slug/authors", e.coAuthors.Add)
+	v1.Get("/guides/:slug/authors/:id", e.coAuthors.Show)
+	v1.Delete("/guides/:slug/authors/:id", e.coAuthors.Remove)
+	v1.Get("/guides/:slug/steps/:n/revisions", e.revisions.List)
+	v1.Get("/guides/:slug/steps/:n/revisions/:id", e.revisions.Show)
+	v1.Post("/guides/:slug/steps/:n/revisions/:id/restore", e.revisions.Restore)
+	v1.Get("/guides/:slug/quiz-stats", e.quizStats.Show)
+	v1.Get("/guides/:slug/images", e.images.List)
+	v1.Post("/guides/:slug/images", e.images.Upload)
+	v1.Get("/guides/:slug/images/:id", e.images.Show)
+	v1.Delete("/guides/:slug/images/:id", e.images.Delete)
+	v1.Get("/guides/:slug/export", e.archives.Export)
+	v1.Post("/guides/import", e.archives.Import)
 
 	// Certificates anyone may verify (certificates.go), and the caller's
 	// own data download, audited like the account page's (export.go).
-	certificates := &Certificates{Certificates: m.Certificates}
-	v1.Get("/certificates/:code", certificates.Show)
-	export := &Export{Accounts: d.Accounts}
-	v1.Get("/me/export", export.Show)
+	v1.Get("/certificates/:code", e.certificates.Show)
+	v1.Get("/me/export", e.export.Show)
 
 	// Admin: accounts, with the admin page's rules and audit events.
-	users := &Users{Users: m.Users, Admin: d.Admin}
-	v1.Get("/users", admin, users.List)
-	v1.Get("/users/:id", admin, users.Show)
-	v1.Patch("/users/:id", admin, users.Update)
+	v1.Get("/users", admin, e.users.List)
+	v1.Get("/users/:id", admin, e.users.Show)
+	v1.Patch("/users/:id", admin, e.users.Update)
 
 	// Webhooks (webhooks.go): the caller's own subscriptions, with the
 	// account page's rules and audit events.
-	webhooks := &Webhooks{Store: m.Webhooks, Admin: d.Admin}
-	v1.Get("/webhooks", webhooks.List)
-	v1.Post("/webhooks", webhooks.Create)
-	v1.Get("/webhooks/:id", webhooks.Show)
-	v1.Delete("/webhooks/:id", webhooks.Delete)
-	v1.Get("/webhooks/:id/deliveries", webhooks.Deliveries)
-	v1.Post("/webhooks/:id/test", webhooks.SendTest)
+	v1.Get("/webhooks", e.webhooks.List)
+	v1.Post("/webhooks", e.webhooks.Create)
+	v1.Get("/webhooks/:id", e.webhooks.Show)
+	v1.Delete("/webhooks/:id", e.webhooks.Delete)
+	v1.Get("/webhooks/:id/deliveries", e.webhooks.Deliveries)
+	v1.Post("/webhooks/:id/test", e.webhooks.SendTest)
 }

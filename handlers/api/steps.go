@@ -55,7 +55,7 @@ func stepURL(slug string, n int) string { return "/guides/" + slug + "/steps/" +
 func stepOf(r models.GuideRecord, s models.EditStep, u *models.User) Step {
 	out := Step{ID: s.ID, Guide: r.Slug, Number: s.Position, Title: s.Title, BodyHTML: s.BodyHTML,
 		URL: stepURL(r.Slug, s.Position)}
-	if models.Can(u, models.EditGuide, r.Editable()) {
+	if models.CanEditGuide(u, r.Editable()) {
 		md, v := s.BodyMD, s.Version
 		out.BodyMarkdown, out.Version = &md, &v
 	}

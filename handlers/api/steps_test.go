@@ -840,7 +840,7 @@ func TestStepsWhoMay(t *testing.T) {
 		}
 		path := "/api/v1/guides/" + builtin + "/steps"
 		for _, u := range []models.User{learner, other, f.Owner, admin} {
-			may := models.Can(&u, models.EditGuide, rec.Editable())
+			may := models.CanEditGuide(&u, rec.Editable())
 			if may != (u.Role == models.RoleAdmin) {
 				t.Errorf("policy: %s may edit the built-in guide: %v", u.Role, may)
 			}

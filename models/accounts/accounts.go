@@ -26,7 +26,7 @@ func New(d *db.DB, m *models.Models) *Service { return &Service{db: d, m: m} }
 // own refuses unless u may manage the account u: every operation here
 // acts on the caller's own account only.
 func own(u *models.User) error {
-	if !models.Can(u, models.ManageAccount, u) {
+	if !models.CanManageAccount(u, u) {
 		return models.Refuse(models.RefusedForbidden, "forbidden", "You do not have permission to do that.")
 	}
 	return nil

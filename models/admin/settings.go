@@ -20,7 +20,7 @@ type SiteSettings struct {
 // in the audit log; it reports whether anything changed. It refuses
 // anyone but an admin (RefusedForbidden).
 func (s *Service) ChangeSettings(ctx context.Context, admin *models.User, origin models.Origin, in SiteSettings) (changed bool, err error) {
-	if !models.Can(admin, models.ChangeSettings, nil) {
+	if !models.CanChangeSettings(admin) {
 		return false, errSettingsForbidden
 	}
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {

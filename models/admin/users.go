@@ -63,8 +63,8 @@ func (s *Service) ChangeUser(ctx context.Context, admin *models.User, origin mod
 		if err != nil {
 			return err
 		}
-		if ch.Role != nil && !models.Can(admin, models.ChangeRole, &before) ||
-			ch.Locked != nil && !models.Can(admin, models.LockUser, &before) {
+		if ch.Role != nil && !models.CanChangeRole(admin, &before) ||
+			ch.Locked != nil && !models.CanLockUser(admin, &before) {
 			return errOwnAccount
 		}
 		if ch.Precondition != nil {
@@ -117,7 +117,7 @@ func (s *Service) ForcePasswordReset(ctx context.Context, admin *models.User, or
 		if user, err = s.target(ctx, id); err != nil {
 			return err
 		}
-		if !models.Can(admin, models.ForceReset, &user) {
+		if !models.CanForceReset(admin, &user) {
 			return errOwnAccount
 		}
 		if err := s.m.Users.ForcePasswordReset(ctx, id); err != nil {

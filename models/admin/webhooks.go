@@ -19,7 +19,7 @@ var (
 // (RefusedForbidden). The webhook operations check it; the API checks it
 // before reading a request's body too, so a learner learns that first.
 func MayManageWebhooks(u *models.User) error {
-	if !models.Can(u, models.ManageWebhooks, nil) {
+	if !models.CanManageWebhooks(u) {
 		return errNoWebhooks
 	}
 	return nil
@@ -91,8 +91,8 @@ func (s *Service) Webhook(ctx context.Context, owner *models.User, id int64) (mo
 		return models.Webhook{}, err
 	}
 	hook, err := s.m.Webhooks.ByID(ctx, owner.ID, id)
-	if errors.Is(err, models.ErrNotFound) {
-		return hook, errNoWebhook
+	if errors.Is(err, models.ErrNotFound) || err == nil && !models.CanManageWebhook(owner, hook) {
+		return models.Webhook{}, errNoWebhook
 	}
 	return hook, err
 }

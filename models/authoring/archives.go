@@ -57,7 +57,7 @@ func (s *Service) ImportGuide(ctx context.Context, actor *models.User, data []by
 	if err != nil {
 		return Import{}, err
 	}
-	if !models.Can(actor, models.CreateGuide, nil) {
+	if !models.CanCreateGuide(actor) {
 		return Import{}, models.Refuse(models.RefusedForbidden, "may_not_create", "Your account may not write guides.")
 	}
 	if slug != "" && (len(slug) > models.SlugMaxLen || models.Slugify(slug) != slug) {

@@ -21,7 +21,7 @@ func (s *Service) AddCoAuthor(ctx context.Context, actor *models.User, slug, ema
 		if err != nil {
 			return err
 		}
-		if err := require(actor, models.ManageCoAuthors, r, "Only the guide's owner or an admin may change its co-authors."); err != nil {
+		if err := require(actor, models.CanManageCoAuthors, r, "Only the guide's owner or an admin may change its co-authors."); err != nil {
 			return err
 		}
 		if msg := models.CheckEmail(email); msg != "" {
@@ -64,7 +64,7 @@ func (s *Service) RemoveCoAuthor(ctx context.Context, actor *models.User, slug s
 		if err != nil {
 			return err
 		}
-		if err := require(actor, models.ManageCoAuthors, r, "Only the guide's owner or an admin may change its co-authors."); err != nil {
+		if err := require(actor, models.CanManageCoAuthors, r, "Only the guide's owner or an admin may change its co-authors."); err != nil {
 			return err
 		}
 		return s.m.Authoring.RemoveCoAuthor(ctx, r.ID, userID)

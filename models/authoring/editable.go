@@ -29,8 +29,8 @@ func (s *Service) Editable(ctx context.Context, actor *models.User, slug string)
 	if err != nil {
 		return r, err
 	}
-	if !models.Can(actor, models.EditGuide, r.Editable()) {
-		if !models.Can(actor, models.ReadGuide, r.Guide) {
+	if !models.CanEditGuide(actor, r.Editable()) {
+		if !models.CanReadGuide(actor, r.Guide) {
 			return models.GuideRecord{}, notFound()
 		}
 		return r, models.Refuse(models.RefusedForbidden, "guide_not_editable", "You may read this guide but not change it.")
@@ -52,10 +52,11 @@ func (s *Service) EditableStep(ctx context.Context, actor *models.User, slug str
 	return r, st, err
 }
 
-// require refuses actor a on r unless the policy allows it: the owner-
-// only actions (co-authors, deleting) that an editor may not do.
-func require(actor *models.User, a models.Action, r models.GuideRecord, reason string) error {
-	if !models.Can(actor, a, r.Editable()) {
+// require refuses actor on r unless policy allows it: the owner-only
+// actions (models.CanManageCoAuthors, models.CanDeleteGuide) that an
+// editor may not do.
+func require(actor *models.User, policy func(*models.User, models.Editable) bool, r models.GuideRecord, reason string) error {
+	if !policy(actor, r.Editable()) {
 		return models.Refuse(models.RefusedForbidden, "owner_only", reason)
 	}
 	return nil

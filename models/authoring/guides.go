@@ -36,7 +36,7 @@ const publishedSlug = "A published guide keeps its address, so links to it keep 
 // that may not write guides, RefusedInvalid, RefusedConflict
 // ("slug_taken") for an address another guide has.
 func (s *Service) CreateGuide(ctx context.Context, actor *models.User, in GuideInput) (models.GuideRecord, error) {
-	if !models.Can(actor, models.CreateGuide, nil) {
+	if !models.CanCreateGuide(actor) {
 		return models.GuideRecord{}, models.Refuse(models.RefusedForbidden, "may_not_create", "Your account may not write guides.")
 	}
 	f, tags, fe := in.check()
@@ -146,7 +146,7 @@ func (s *Service) DeleteGuide(ctx context.Context, actor *models.User, slug stri
 		if err != nil {
 			return err
 		}
-		if err := require(actor, models.DeleteGuide, r, "Only the guide's owner or an admin may delete it."); err != nil {
+		if err := require(actor, models.CanDeleteGuide, r, "Only the guide's owner or an admin may delete it."); err != nil {
 			return err
 		}
 		if r.PublishedAt != nil {

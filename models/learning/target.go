@@ -59,10 +59,10 @@ func (s *Service) locate(ctx context.Context, user *models.User, ref StepRef) (T
 	if err != nil {
 		return Target{}, err
 	}
-	if !models.Can(user, models.ReadGuide, r.Guide) && !models.Can(user, models.EditGuide, r.Editable()) {
+	if !models.CanReadGuide(user, r.Guide) && !models.CanEditGuide(user, r.Editable()) {
 		return Target{}, errNoStep
 	}
-	if !models.Can(user, models.TrackProgress, r.Guide) {
+	if !models.CanTrackProgress(user, r.Guide) {
 		return Target{}, errDraft
 	}
 	step, err := s.m.Steps.At(ctx, r.ID, ref.Step)

@@ -3,4 +3,4 @@ package layouts
 import "stepwise/models"
 
 // canAuthor reports whether the header offers the author's dashboard.
-func canAuthor(u *models.User) bool { return models.Can(u, models.CreateGuide, nil) }
+func canAuthor(u *models.User) bool { return models.CanCreateGuide(u) }

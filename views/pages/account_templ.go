@@ -136,7 +136,7 @@ func Account(p views.Page, d AccountData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if models.Can(&d.User, models.ManageWebhooks, nil) {
+			if models.CanManageWebhooks(&d.User) {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<section class=\"card account__section\" aria-labelledby=\"webhooks-title\" data-testid=\"account-webhooks\"><h2 id=\"webhooks-title\">Webhooks</h2><p>Have Stepwise post to your systems when learners progress or guides are published. <a href=\"/account/webhooks\">Manage webhooks</a></p></section>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
