@@ -6,6 +6,10 @@ GO        ?= go
 # this build tag; every go command below passes it.
 TAGS      := sqlite_fts5
 BIN       := bin/stepwise
+# Tests run at once inside one package. The default (one per core) leaves
+# cores idle while browser tests wait on Chromium and the memory tests on
+# their own process (handlers/body_limit_test.go); four keeps both busy.
+PARALLEL  ?= 4
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOSEC       := github.com/securego/gosec/v2/cmd/gosec@v2.30.0
 GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
@@ -38,11 +42,11 @@ vet:
 
 ## test: every test (unit, integration, browser, fuzz seeds) with the race detector
 test: check-generated vet
-	$(GO) test -tags $(TAGS) -race -count=1 ./...
+	$(GO) test -tags $(TAGS) -race -count=1 -parallel $(PARALLEL) ./...
 
 ## test-short: the same without the browser tests
 test-short:
-	$(GO) test -tags $(TAGS) -race -short ./...
+	$(GO) test -tags $(TAGS) -race -short -parallel $(PARALLEL) ./...
 
 ## lint: go vet, staticcheck, gosec, and govulncheck when its database is reachable
 lint: vet

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
@@ -160,6 +161,32 @@ func watchMemory(base memory, stop <-chan struct{}) (done func() memory) {
 
 const maxGrowth = 150 << 20
 
+// ownProcessEnv names, in a copy of the test binary that inOwnProcess
+// started, the one test that copy runs.
+const ownProcessEnv = "STEPWISE_OWN_PROCESS_TEST"
+
+// inOwnProcess lets a test that measures the process's memory run beside
+// the others: it runs the test again in a fresh copy of the test binary,
+// alone there, and passes on its outcome. It is true in that copy, where
+// the test does its work, and false here, where the test only waits.
+func inOwnProcess(t *testing.T) bool {
+	t.Helper()
+	if os.Getenv(ownProcessEnv) == t.Name() {
+		return true
+	}
+	t.Parallel()
+	ctx := t.Context()
+	// #nosec G204 -- the command is this test binary, run on one of its own tests.
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^"+t.Name()+"$", "-test.count=1", "-test.v", "-test.timeout=2m")
+	cmd.Env = append(os.Environ(), ownProcessEnv+"="+t.Name())
+	out, err := cmd.CombinedOutput()
+	t.Logf("in its own process:\n%s", out)
+	if err != nil {
+		t.Fatalf("%s in its own process: %v", t.Name(), err)
+	}
+	return false
+}
+
 func wantBoundedGrowth(t *testing.T, what string, growth memory) {
 	t.Helper()
 	t.Logf("%s: memory grew by %d MiB (Go) and %d MiB (RSS)", what, growth.sys>>20, growth.rss>>20)
@@ -174,8 +201,9 @@ func wantBoundedGrowth(t *testing.T, what string, growth memory) {
 // The server must not set memory aside for what was only announced, and
 // /healthz keeps answering within a second.
 func TestAnnouncedBodiesTakeNoMemory(t *testing.T) {
-	// Not parallel: it measures the process's memory, which other
-	// tests running at the same time would grow.
+	if !inOwnProcess(t) {
+		return
+	}
 	srv := limitServer(t, handlers.Limits{ReadTimeout: 30 * time.Second})
 	healthWithin(t, srv) // everything the app makes once is made
 	runtime.GC()
@@ -228,8 +256,9 @@ var slowKinds = []slowKind{
 // carries a request id; /healthz answers within a second meanwhile, and
 // memory stays bounded.
 func TestSlowBodiesTimeOut(t *testing.T) {
-	// Not parallel: it measures the process's memory, which other
-	// tests running at the same time would grow.
+	if !inOwnProcess(t) {
+		return
+	}
 	srv := limitServer(t, handlers.Limits{ReadTimeout: time.Second, UploadTimeout: 2 * time.Second, MaxConnsPerIP: 100})
 	healthWithin(t, srv)
 	runtime.GC()

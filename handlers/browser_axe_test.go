@@ -72,7 +72,8 @@ func checkAxe(tb *tab, page string) {
 // axe-core can find.
 func TestBrowserAccessibility(t *testing.T) {
 	t.Parallel()
-	_, tb := newBrowserTest(t)
+	requireBrowser(t)
+	srv := newServer(t)
 
 	type pageCheck struct {
 		name string
@@ -112,33 +113,37 @@ func TestBrowserAccessibility(t *testing.T) {
 		{"step-after-done", opener(guidePath + "/steps/4")},
 	}
 
+	// The schemes run side by side, each in a tab of its own with its own
+	// account.
 	for _, scheme := range []string{"light", "dark"} {
-		if err := setColorScheme(tb.ctx, scheme); err != nil {
-			t.Fatalf("emulate prefers-color-scheme: %s: %v", scheme, err)
-		}
-		check := func(who string, p pageCheck) {
-			t.Run(scheme+"/"+who+"/"+p.name, func(t *testing.T) {
-				sub := tb.forTest(t)
-				p.visit(sub)
-				if got := eval[bool](sub, `matchMedia("(prefers-color-scheme: `+scheme+`)").matches`); !got {
-					t.Fatalf("prefers-color-scheme: %s is not in effect", scheme)
-				}
-				checkAxe(sub, scheme+" "+who+" "+sub.path())
-			})
-		}
-		for _, p := range visitor {
-			check("visitor", p)
-		}
-		email := scheme + "@example.com"
-		tb.signup("Ally "+scheme, email, "a fine glacier orbit")
-		for _, p := range signedIn {
-			if p.name == "step-done" {
-				tb.htmxReady()
-				tb.do("mark step 3 complete", chromedp.Click(chromedp.CSS(completeButton)))
-				tb.waitFor("step 3 to be done", `document.querySelector('#step-link-3[data-done="true"]') !== null`)
+		t.Run(scheme, func(t *testing.T) {
+			t.Parallel()
+			tb := newTab(t, srv)
+			if err := setColorScheme(tb.ctx, scheme); err != nil {
+				t.Fatalf("emulate prefers-color-scheme: %s: %v", scheme, err)
 			}
-			check("signed-in", p)
-		}
-		tb.clickAndLoad(`form[action="/logout"] button[type="submit"]`)
+			check := func(who string, p pageCheck) {
+				t.Run(who+"/"+p.name, func(t *testing.T) {
+					sub := tb.forTest(t)
+					p.visit(sub)
+					if got := eval[bool](sub, `matchMedia("(prefers-color-scheme: `+scheme+`)").matches`); !got {
+						t.Fatalf("prefers-color-scheme: %s is not in effect", scheme)
+					}
+					checkAxe(sub, scheme+" "+who+" "+sub.path())
+				})
+			}
+			for _, p := range visitor {
+				check("visitor", p)
+			}
+			tb.signup("Ally "+scheme, scheme+"@example.com", "a fine glacier orbit")
+			for _, p := range signedIn {
+				if p.name == "step-done" {
+					tb.htmxReady()
+					tb.do("mark step 3 complete", chromedp.Click(chromedp.CSS(completeButton)))
+					tb.waitFor("step 3 to be done", `document.querySelector('#step-link-3[data-done="true"]') !== null`)
+				}
+				check("signed-in", p)
+			}
+		})
 	}
 }

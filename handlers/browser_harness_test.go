@@ -1,7 +1,8 @@
 package handlers_test
 
 // The harness of the browser tests: it finds Chromium, starts one headless
-// browser per test with a fresh profile, bounds every test with a timeout,
+// browser for the test binary and gives each test a tab in a browser
+// context of its own, bounds every test with a timeout,
 // records the page's console, and saves a screenshot and the page's HTML
 // when a test fails.
 
@@ -84,6 +85,10 @@ func browserFlags(execPath, profileDir string) []chromedp.ExecAllocatorOption {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
+		// Each test's browser context would otherwise get renderer
+		// processes of its own (and spares); two, one per browser slot,
+		// take a sixth off the suite's CPU time on a 2-core machine.
+		chromedp.Flag("renderer-process-limit", "2"),
 		chromedp.UserDataDir(profileDir),
 	}
 }
@@ -101,12 +106,10 @@ type tab struct {
 	log *tabLog
 }
 
-// tabLog is what the browser said: the page's console and the browser's
-// own output.
+// tabLog is what the tab's pages logged to the console.
 type tabLog struct {
 	mu      sync.Mutex
 	console []chromedp.ConsoleMessage
-	output  lockedWriter
 }
 
 // forTest is the same tab for the subtest t: its helpers then fail t, on
@@ -127,40 +130,39 @@ func newBrowserTest(t *testing.T) (*server, *tab) {
 	return srv, newTab(t, srv)
 }
 
-// newTab starts Chromium with a fresh profile in a temporary directory and
-// opens a tab. Everything is closed when the test ends; if the test failed,
-// a screenshot and the page's HTML are saved first.
+// newTab opens a tab in a browser context of its own (cookies, storage,
+// cache and emulation of its own, like a fresh incognito window) in the
+// Chromium this test binary shares. Everything is closed when the test
+// ends; if the test failed, a screenshot and the page's HTML are saved
+// first.
 func newTab(t *testing.T, srv *server) *tab {
 	t.Helper()
 	execPath := requireBrowser(t)
-	// At most browserSlots browsers at once: the browser tests run in
-	// parallel with each other and the rest, and each Chromium wants a
-	// core; more at once only stretches every test towards its timeout.
+	browserCtx, err := sharedBrowser.start(execPath)
+	if err != nil {
+		t.Fatalf("start %s: %v\nbrowser output:\n%s", execPath, err, tail(browserOutput(sharedBrowser.output.String()), 3000))
+	}
+	// At most browserSlots tabs at once: the browser tests run in parallel
+	// with each other and the rest, and each busy tab wants a core; more at
+	// once only stretches every test towards its timeout.
 	browserSlots <- struct{}{}
 	t.Cleanup(func() { <-browserSlots })
-	profile := t.TempDir() // removed after the browser has exited (cleanups run last-in, first-out)
 
-	tb := &tab{t: t, srv: srv, log: &tabLog{output: lockedWriter{b: &strings.Builder{}}}}
-	opts := append(browserFlags(execPath, profile), chromedp.CombinedOutput(&tb.log.output))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	tabCtx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithErrorf(func(format string, args ...any) {
-		fmt.Fprintf(&tb.log.output, "chromedp: "+format+"\n", args...)
-	}))
+	tb := &tab{t: t, srv: srv, log: &tabLog{}}
+	tabCtx, cancelTab := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancelTab)
 
-	// The first Run starts the browser and ties it to tabCtx, so it must
-	// not carry a deadline; bound it from outside instead.
-	started := make(chan error, 1)
-	go func() { started <- chromedp.Do(tabCtx) }()
+	// Opening the tab is bounded from outside: a deadline on the first Run
+	// would stay tied to the tab.
+	opened := make(chan error, 1)
+	go func() { opened <- chromedp.Do(tabCtx) }()
 	select {
-	case err := <-started:
+	case err := <-opened:
 		if err != nil {
-			t.Fatalf("start %s: %v\nbrowser output:\n%s", execPath, err, tb.log.output.String())
+			t.Fatalf("open a tab in %s: %v\nbrowser output:\n%s", execPath, err, tail(browserOutput(sharedBrowser.output.String()), 3000))
 		}
 	case <-time.After(browserStartTimeout):
-		cancelAlloc()
-		t.Fatalf("start %s: no tab after %v\nbrowser output:\n%s", execPath, browserStartTimeout, tb.log.output.String())
+		t.Fatalf("open a tab in %s: none after %v\nbrowser output:\n%s", execPath, browserStartTimeout, tail(browserOutput(sharedBrowser.output.String()), 3000))
 	}
 
 	messages := chromedp.Console(tabCtx)
@@ -182,6 +184,60 @@ func newTab(t *testing.T, srv *server) *tab {
 	return tb
 }
 
+// sharedBrowser is the one Chromium the browser tests of this binary
+// share. Starting Chromium with a new profile costs about a second of CPU,
+// and the browser tests are CPU-bound on a 2-core machine; a browser
+// context per test isolates the tests as well as a browser per test did.
+var sharedBrowser browserProcess
+
+// browserProcess is a Chromium started on first use and stopped by
+// TestMain.
+type browserProcess struct {
+	once    sync.Once
+	ctx     context.Context // the browser's first tab; tests open theirs beside it
+	cancel  func()
+	profile string
+	err     error
+	output  lockedWriter // what Chromium printed, for failure messages
+}
+
+// start starts the browser the first time it is called and returns the
+// context tests open their tabs from.
+func (b *browserProcess) start(execPath string) (context.Context, error) {
+	b.once.Do(func() {
+		b.output.b = &strings.Builder{}
+		b.profile, b.err = os.MkdirTemp("", "stepwise-chromium-")
+		if b.err != nil {
+			return
+		}
+		opts := append(browserFlags(execPath, b.profile), chromedp.CombinedOutput(&b.output))
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		browserCtx, cancelBrowser := chromedp.NewContext(allocCtx, chromedp.WithErrorf(func(format string, args ...any) {
+			fmt.Fprintf(&b.output, "chromedp: "+format+"\n", args...)
+		}))
+		b.ctx = browserCtx
+		b.cancel = func() { cancelBrowser(); cancelAlloc() }
+		started := make(chan error, 1)
+		go func() { started <- chromedp.Do(browserCtx) }()
+		select {
+		case b.err = <-started:
+		case <-time.After(browserStartTimeout):
+			b.err = fmt.Errorf("no browser after %v", browserStartTimeout)
+		}
+	})
+	return b.ctx, b.err
+}
+
+// stop closes the browser, if one was started, and removes its profile.
+func (b *browserProcess) stop() {
+	if b.cancel != nil {
+		b.cancel()
+	}
+	if b.profile != "" {
+		_ = os.RemoveAll(b.profile)
+	}
+}
+
 // saveArtifactsOnFailure saves what the tab shows if tb.t has failed by the
 // time it ends, and with withLog what the browser said.
 func (tb *tab) saveArtifactsOnFailure(withLog bool) {
@@ -199,8 +255,8 @@ func (tb *tab) saveArtifactsOnFailure(withLog bool) {
 		for _, m := range tb.log.console {
 			t.Logf("console %s %s", m, m.URL)
 		}
-		if out := browserOutput(tb.log.output.String()); out != "" {
-			t.Logf("browser output (last 3000 bytes, D-Bus noise left out):\n%s", tail(out, 3000))
+		if out := browserOutput(sharedBrowser.output.String()); out != "" {
+			t.Logf("browser output, all tests (last 3000 bytes, D-Bus noise left out):\n%s", tail(out, 3000))
 		}
 	})
 }
@@ -391,12 +447,34 @@ func eval[T any](tb *tab, expr string, opts ...chromedp.EvaluateOption) T {
 // waitFor waits until the JavaScript expression is truthy, checking it on
 // every animation frame; what says what is awaited, for the failure
 // message.
+//
+// A document that is being replaced (a navigation the page started, or
+// one whose load event came before the DevTools' new execution context)
+// makes the check fail with "Cannot find context"; it is then asked again
+// in the new document, within the same bound.
 func (tb *tab) waitFor(what, expr string) {
 	tb.t.Helper()
-	_, err := chromedp.Run(tb.ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(pollTimeout)))
-	if err != nil {
-		tb.t.Fatalf("wait for %s (%s): %v", what, expr, err)
+	deadline := time.Now().Add(pollTimeout)
+	for {
+		_, err := chromedp.Run(tb.ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(time.Until(deadline))))
+		if err == nil {
+			return
+		}
+		if !documentReplaced(err) || time.Now().After(deadline) {
+			tb.t.Fatalf("wait for %s (%s): %v", what, expr, err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// documentReplaced tells the errors of DevTools that mean the page's
+// JavaScript context went away under a call, as it does when a new
+// document replaces the old one.
+func documentReplaced(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Cannot find context with specified id") ||
+		strings.Contains(msg, "Execution context was destroyed") ||
+		strings.Contains(msg, "Inspected target navigated or closed")
 }
 
 // ---- Flows through the app's own forms. -------------------------------

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"stepwise/db"
 	"stepwise/models/imagestore"
@@ -68,14 +67,23 @@ func CleanImageName(name string) string {
 		return r
 	}, name)
 	name = strings.TrimSpace(name)
-	for utf8.RuneCountInString(name) > 100 {
-		_, size := utf8.DecodeLastRuneInString(name)
-		name = name[:len(name)-size]
-	}
+	name = firstRunes(name, 100)
 	if name == "" {
 		name = "image"
 	}
 	return name
+}
+
+// firstRunes is s cut after its first n characters, in one pass however
+// long s is (a name is whatever the client sent).
+func firstRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
 
 // Add stores the file, then records it for the guide. data must have

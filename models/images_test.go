@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"strings"
 	"testing"
 
 	"stepwise/models"
@@ -68,5 +69,27 @@ func TestImagesSharedFileIsDeletedWithItsLastUse(t *testing.T) {
 	}
 	if _, err := store.Get(ctx, info.Key()); !errors.Is(err, imagestore.ErrNotFound) {
 		t.Errorf("file after its last use: got %v, want ErrNotFound", err)
+	}
+}
+
+// A file name is kept to its last path element and 100 characters, without
+// control characters or broken UTF-8, however long the client made it.
+func TestCleanImageName(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("é", 150)
+	for _, tc := range []struct{ in, want string }{
+		{"photo.png", "photo.png"},
+		{`C:\Users\ada\photo.png`, "photo.png"},
+		{"../../etc/passwd", "passwd"},
+		{" a\x00b\x1fc\x7f.png ", "abc.png"},
+		{"bad\xffname.png", "badname.png"},
+		{"/", "image"},
+		{"", "image"},
+		{long, strings.Repeat("é", 100)},
+		{strings.Repeat("x", 5<<20) + "é", strings.Repeat("x", 100)},
+	} {
+		if got := models.CleanImageName(tc.in); got != tc.want {
+			t.Errorf("CleanImageName(%.40q) = %.40q (%d bytes), want %.40q", tc.in, got, len(got), tc.want)
+		}
 	}
 }
