@@ -10,6 +10,7 @@ BIN       := bin/stepwise
 # cores idle while browser tests wait on Chromium and the memory tests on
 # their own process (handlers/body_limit_test.go); four keeps both busy.
 PARALLEL  ?= 4
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOSEC       := github.com/securego/gosec/v2/cmd/gosec@v2.30.0
 GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
@@ -20,9 +21,9 @@ GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 run:
 	$(GO) run -tags $(TAGS) ./cmd/stepwise serve
 
-## build: build the binary into bin/
+## build: build the binary into bin/, stamped with the release (git describe) that "stepwise version" prints
 build:
-	$(GO) build -tags $(TAGS) -trimpath -o $(BIN) ./cmd/stepwise
+	$(GO) build -tags $(TAGS) -trimpath -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/stepwise
 
 ## generate: regenerate the templ components (*_templ.go, committed)
 generate:

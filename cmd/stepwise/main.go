@@ -50,6 +50,13 @@ Commands:
   create-admin
             make an account an admin (creating it if needed); the password
             is prompted for, or read from standard input
+  backup DIR
+            copy the database (while the server runs) and its images
+            into the new directory DIR
+  restore DIR
+            check the backup in DIR and put it in place of the database
+            (the server must be stopped; the replaced file is kept)
+  version   print the version, the schema version and the Go version
 
 Run "stepwise COMMAND -h" for a command's flags.
 `)
@@ -71,6 +78,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return seedDemo(ctx, args, stdout, stderr)
 	case "create-admin":
 		return createAdmin(ctx, args, os.Stdin, stdout, stderr)
+	case "backup":
+		return backup(ctx, args, stdout, stderr)
+	case "restore":
+		return restore(ctx, args, stdout, stderr)
+	case "version":
+		return printVersion(stdout)
 	case "help":
 		usage(stdout)
 		return nil
