@@ -10,6 +10,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/gofiber/fiber/v2"
 
+	"stepwise/handlers/metrics"
 	"stepwise/models"
 	"stepwise/models/accounts"
 	"stepwise/models/admin"
@@ -75,6 +76,9 @@ type Deps struct {
 	// Draining reports that the server is shutting down, so readiness
 	// turns 503 and a load balancer stops sending requests; nil never.
 	Draining func() bool
+
+	// Metrics counts and times every request; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Ops are the operations shared by the pages and the API, one package

@@ -15,7 +15,12 @@ func registerRoutes(app *fiber.App, d Deps, p *pageHandlers, e *errorPages) {
 	// by e; then the security headers; the body, read within its route's
 	// limit (so an upload's slow arrival does not eat the request's
 	// deadline, which starts once it is in).
+	// Metrics wrap the request log, which renders errors, so they count
+	// the status the client got.
 	app.Use(forwardedFor(d.TrustedProxies))
+	if d.Metrics != nil {
+		app.Use(d.Metrics.Observe)
+	}
 	app.Use(requestLog(d.Logger, e))
 	app.Use(securityHeaders)
 	app.Use(limitBodies(d.Limits))

@@ -74,7 +74,16 @@ type AuditEntry struct {
 }
 
 // Audit is the security event log.
-type Audit struct{ db *db.DB }
+type Audit struct {
+	db *db.DB
+	// observe, when set (OnRecord), is told the event of each row written.
+	observe func(event string)
+}
+
+// OnRecord has f told the event of every row Record writes, after the
+// write: the metrics count security events this way. Set it before the
+// app serves.
+func (a *Audit) OnRecord(f func(event string)) { a.observe = f }
 
 // emailOf is the email an account id has now, or, for an account already
 // deleted (an account's deletion is recorded after it), the last one the
@@ -101,6 +110,9 @@ func (a *Audit) Record(ctx context.Context, e AuditEntry) error {
 		e.ActorID, e.ActorID, e.ActorID, e.TargetID, e.TargetID, e.TargetID)
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", e.Event, err)
+	}
+	if a.observe != nil {
+		a.observe(e.Event)
 	}
 	return nil
 }

@@ -310,6 +310,15 @@ func (w *Webhooks) Record(ctx context.Context, d Claimed, a Attempt) error {
 	return nil
 }
 
+// Pending counts the deliveries waiting to be sent (the queue's depth).
+func (w *Webhooks) Pending(ctx context.Context) (int, error) {
+	var n int
+	if err := w.db.Get(ctx, &n, `SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending'`); err != nil {
+		return 0, fmt.Errorf("count pending webhook deliveries: %w", err)
+	}
+	return n, nil
+}
+
 // Prune deletes finished deliveries older than before, so the table keeps
 // recent history only.
 func (w *Webhooks) Prune(ctx context.Context, before time.Time) (int64, error) {

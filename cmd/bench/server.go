@@ -57,7 +57,7 @@ func startServer(ctx context.Context, bin, dbPath, logPath string) (*server, err
 	// killed, when the benchmark ends.
 	// The API workloads make far more than a token's default allowance;
 	// every request is still counted (a write), only never refused.
-	cmd := exec.Command(bin, "serve", "-addr", addr, "-database", dbPath, "-log-level", "warn", // #nosec G204 -- the binary under test
+	cmd := exec.Command(bin, "serve", "-addr", addr, "-admin-addr", "off", "-database", dbPath, "-log-level", "warn", // #nosec G204 -- the binary under test
 		"-api-rate-limit", "1000000000")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	s := &server{cmd: cmd, base: "http://" + addr, logPath: logPath, exited: make(chan struct{})}

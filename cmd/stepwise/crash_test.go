@@ -59,7 +59,7 @@ var childAddrRE = regexp.MustCompile(`addr=(http://\S+)`)
 
 func startChild(t *testing.T, dbPath string) *child {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$", "--", "serve", "-addr", "127.0.0.1:0", "-database", dbPath)
+	cmd := exec.Command(os.Args[0], "-test.run=^$", "--", "serve", "-addr", "127.0.0.1:0", "-admin-addr", "off", "-database", dbPath)
 	cmd.Env = append(os.Environ(), crashChildEnv+"=1")
 	logs := &syncBuffer{}
 	stderr, err := cmd.StderrPipe()

@@ -42,7 +42,7 @@ func startServe(t *testing.T, dbPath string, extra ...string) (string, *syncBuff
 	logs := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		args := append([]string{"serve", "-addr", "127.0.0.1:0", "-database", dbPath}, extra...)
+		args := append([]string{"serve", "-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0", "-database", dbPath}, extra...)
 		done <- run(ctx, args, io.Discard, logs)
 	}()
 	deadline := time.Now().Add(10 * time.Second)

@@ -28,8 +28,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	cfg.register(fs)
 	addr := fs.String("addr", env("STEPWISE_ADDR", "127.0.0.1:8080"), "address to listen on (env STEPWISE_ADDR)")
-	debugAddr := fs.String("debug-addr", env("STEPWISE_DEBUG_ADDR", ""),
-		"serve Go's profiler (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060; off when empty (env STEPWISE_DEBUG_ADDR)")
+	adminAddr := fs.String("admin-addr", env("STEPWISE_ADMIN_ADDR", defaultAdminAddr),
+		"serve the Prometheus metrics (/metrics) and Go's profiler (/debug/pprof/) on this address, never the public one; \"off\" for none (env STEPWISE_ADMIN_ADDR)")
 	secure := fs.Bool("secure-cookies", env("STEPWISE_SECURE_COOKIES", "false") == "true",
 		"mark the session cookie Secure (and name it __Host-…) even on requests that arrive as plain HTTP; "+
 			"HTTPS requests get that anyway (env STEPWISE_SECURE_COOKIES)")
@@ -138,12 +138,13 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		"addr", scheme+"://"+ln.Addr().String(), "database", cfg.database,
 		"migrations_applied", n, "guides_loaded", loaded, "startup", time.Since(start).Round(time.Millisecond))
 
-	if *debugAddr != "" {
-		stopDebug, err := startDebug(*debugAddr, log)
+	if *adminAddr != "off" && *adminAddr != "" {
+		stopAdmin, err := startAdmin(*adminAddr, built.Metrics.Handler(), log)
 		if err != nil {
+			_ = ln.Close()
 			return err
 		}
-		defer stopDebug()
+		defer stopAdmin()
 	}
 
 	// Webhook deliveries are sent by a worker beside the server, never in
@@ -152,7 +153,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	hooksDone := make(chan struct{})
 	go func() {
 		defer close(hooksDone)
-		(&webhook.Worker{Queue: m.Webhooks, Settings: m.Settings, Logger: log}).Run(ctx)
+		(&webhook.Worker{Queue: m.Webhooks, Settings: m.Settings, Logger: log, OnAttempt: built.Metrics.Attempt}).Run(ctx)
 	}()
 	defer func() { <-hooksDone }()
 

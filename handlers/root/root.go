@@ -20,6 +20,7 @@ import (
 	"stepwise"
 	"stepwise/db"
 	"stepwise/handlers"
+	"stepwise/handlers/metrics"
 	"stepwise/models"
 	"stepwise/models/accounts"
 	"stepwise/models/admin"
@@ -71,6 +72,9 @@ type App struct {
 	// Models are the stores, for what a caller does beside serving
 	// (loading the built-in guide, the webhook worker, test fixtures).
 	Models *models.Models
+	// Metrics are the app's Prometheus collectors, for the admin
+	// listener and the webhook worker.
+	Metrics *metrics.Metrics
 
 	store *db.SessionStore
 }
@@ -93,6 +97,9 @@ func New(cfg Config) (*App, error) {
 	m.TwoFactor.Sealer = cfg.Sealer
 	m.Webhooks.Sealer = cfg.Sealer
 	images := models.NewImages(cfg.DB, cfg.ImageStore)
+	mx := metrics.New(m.Webhooks.Pending,
+		metrics.Pool{Name: "writer", DB: cfg.DB.W.DB}, metrics.Pool{Name: "readers", DB: cfg.DB.R.DB})
+	m.Audit.OnRecord(mx.Event)
 	ops := handlers.Ops{
 		Accounts:  accounts.New(cfg.DB, m),
 		Learning:  learning.New(cfg.DB, m),
@@ -113,8 +120,9 @@ func New(cfg Config) (*App, error) {
 		Mailer:    cfg.Mailer, BaseURL: cfg.BaseURL,
 		TrustedProxies: cfg.TrustedProxies, APIRateLimit: cfg.APIRateLimit,
 		Limits: cfg.Limits, RequestTimeout: cfg.RequestTimeout, Draining: cfg.Draining,
+		Metrics: mx,
 	})
-	return &App{Fiber: app, Models: m, store: store}, nil
+	return &App{Fiber: app, Models: m, Metrics: mx, store: store}, nil
 }
 
 // Close stops the session store's clean-up. The database is the caller's

@@ -51,6 +51,9 @@ type Worker struct {
 	Logger   *slog.Logger
 	// Now is the clock for signatures; nil means time.Now.
 	Now func() time.Time
+	// OnAttempt, when set, is told the outcome of each attempt recorded
+	// (the metrics count them).
+	OnAttempt func(delivered bool)
 
 	allowPrivate atomic.Bool
 	client       *http.Client
@@ -124,6 +127,9 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 				return // cut short by shutdown: the claim lapses and it is tried again
 			}
 			errs[i] = w.Queue.Record(context.WithoutCancel(ctx), d, a)
+			if w.OnAttempt != nil && errs[i] == nil {
+				w.OnAttempt(a.OK())
+			}
 			if !a.OK() {
 				w.Logger.Warn("webhook attempt failed", "delivery", d.ID, "webhook", d.WebhookID,
 					"attempt", d.Attempts+1, "status", a.StatusCode, "err", a.Err)

@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -134,9 +135,20 @@ func TestWorkerSignsRetriesAndKeepsOrder(t *testing.T) {
 	defer srv.Close()
 	f := newFixture(t, srv.URL+"/hook", true) // httptest listens on loopback
 	rcv.secret = f.secret
+	var delivered, failed atomic.Int32
+	f.worker.OnAttempt = func(ok bool) {
+		if ok {
+			delivered.Add(1)
+		} else {
+			failed.Add(1)
+		}
+	}
 	ctx := context.Background()
 	for _, e := range []string{"one@example.com", "two@example.com", "three@example.com"} {
 		f.newUser(t, e)
+	}
+	if n, err := f.m.Webhooks.Pending(ctx); err != nil || n != 3 {
+		t.Errorf("pending before the passes: %d (%v), want 3", n, err)
 	}
 	for pass := 0; pass < 10; pass++ {
 		if _, err := f.worker.DeliverDue(ctx); err != nil {
@@ -161,6 +173,12 @@ func TestWorkerSignsRetriesAndKeepsOrder(t *testing.T) {
 	}
 	if rcv.requests != 5 {
 		t.Errorf("receiver saw %d requests, want 5", rcv.requests)
+	}
+	if delivered.Load() != 3 || failed.Load() != 2 {
+		t.Errorf("attempts told: %d delivered, %d failed; want 3 and 2", delivered.Load(), failed.Load())
+	}
+	if n, err := f.m.Webhooks.Pending(ctx); err != nil || n != 0 {
+		t.Errorf("pending after: %d (%v), want 0", n, err)
 	}
 }
 
