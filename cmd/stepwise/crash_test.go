@@ -2,8 +2,10 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -100,17 +102,22 @@ func (c *child) kill(t *testing.T) {
 	_ = c.cmd.Wait()
 }
 
-// learner is one signed-in browser writing its own progress and notes,
-// one request at a time, remembering what the server acknowledged.
+// learner is one signed-in browser, and one API token, writing its own
+// progress and notes (and, for an author, its guide's summary), one
+// request at a time, remembering what the server acknowledged.
 type learner struct {
 	email string
 	http  *http.Client
 	csrf  string
+	token string // API token with the write scope
+	guide string // the slug of the author's own guide; "" for a learner
 
 	mu       sync.Mutex
 	done     map[int]bool   // step → last acknowledged state
 	notes    map[int]string // step → last acknowledged note
+	summary  *string        // the guide's last acknowledged summary
 	inflight string         // the request sent and not answered, if any
+	acked    map[string]int // acknowledged writes by kind
 }
 
 const crashGuide = "/guides/backend-web-development/steps/"
@@ -120,22 +127,92 @@ var csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 func newLearner(t *testing.T, base, email string) *learner {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
-	l := &learner{email: email, done: map[int]bool{}, notes: map[int]string{}, http: &http.Client{
+	l := &learner{email: email, done: map[int]bool{}, notes: map[int]string{}, acked: map[string]int{}, http: &http.Client{
 		Jar: jar, Timeout: 10 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
-	tok := l.token(t, base+"/signup")
-	resp, err := l.http.PostForm(base+"/signup", url.Values{"csrf_token": {tok}, "email": {email},
+	resp, err := l.http.PostForm(base+"/signup", url.Values{"csrf_token": {l.formToken(t, base+"/signup")}, "email": {email},
 		"display_name": {"Crash " + email}, "password": {"correct horse battery"}})
 	if err != nil || resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("signup %s: %v %v", email, err, resp)
 	}
 	resp.Body.Close()
-	l.csrf = l.token(t, base+crashGuide+"1")
+	l.csrf = l.formToken(t, base+crashGuide+"1")
+	var created struct {
+		Token string `json:"token"`
+	}
+	l.api(t, base, http.MethodPost, "/api/v1/tokens", map[string]any{"email": email, "password": "correct horse battery",
+		"name": "crash", "scopes": []string{"read", "write"}}, http.StatusCreated, &created)
+	l.token = created.Token
 	return l
 }
 
-func (l *learner) token(t *testing.T, page string) string {
+// api sends a JSON request, with the learner's token once it has one,
+// and fails the test unless the answer is want; out receives the body.
+func (l *learner) api(t *testing.T, base, method, path string, in any, want int, out any) {
+	t.Helper()
+	status, body, _, err := l.call(base, method, path, in, "")
+	if err != nil || status != want {
+		t.Fatalf("%s %s: %d %v, want %d\n%s", method, path, status, err, want, body)
+	}
+	if out != nil {
+		if err := json.Unmarshal(body, out); err != nil {
+			t.Fatalf("%s %s: %v", method, path, err)
+		}
+	}
+}
+
+// call sends a JSON request, with If-Match when ifMatch is not empty, and
+// returns the answer's status, body and ETag.
+func (l *learner) call(base, method, path string, in any, ifMatch string) (int, []byte, string, error) {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return 0, nil, "", err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, base+path, body)
+	if err != nil {
+		return 0, nil, "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if ifMatch != "" {
+		req.Header.Set("If-Match", ifMatch)
+	}
+	if l.token != "" {
+		req.Header.Set("Authorization", "Bearer "+l.token)
+	}
+	resp, err := l.http.Do(req)
+	if err != nil {
+		return 0, nil, "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, resp.Header.Get("ETag"), err
+}
+
+// becomeAuthor makes the learner an author (in the database, as an admin
+// would) with a draft guide of its own.
+func (l *learner) becomeAuthor(t *testing.T, base, dbPath string) {
+	t.Helper()
+	conn, err := sql.Open("sqlite3", "file:"+dbPath+"?_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Exec(`UPDATE users SET role = 'author' WHERE email = ?`, l.email); err != nil {
+		t.Fatal(err)
+	}
+	var g struct {
+		Slug string `json:"slug"`
+	}
+	l.api(t, base, http.MethodPost, "/api/v1/guides", map[string]any{"title": "Crash guide of " + l.email, "difficulty": "beginner"}, http.StatusCreated, &g)
+	l.guide = g.Slug
+}
+
+func (l *learner) formToken(t *testing.T, page string) string {
 	t.Helper()
 	resp, err := l.http.Get(page)
 	if err != nil {
@@ -151,8 +228,10 @@ func (l *learner) token(t *testing.T, page string) string {
 }
 
 // write runs writes against base until it fails (the server died) or
-// stop closes; the i-th write alternates between setting a step's state
-// and saving a note, so both kinds of write are in flight at the kill.
+// stop closes. The i-th write cycles through four kinds, so each is in
+// flight at some kill: a step's state through the page, a note through
+// the page, a step's state through the API, and (for an author) the
+// guide's summary through the API, else the API's step state again.
 func (l *learner) write(base string, stop <-chan struct{}) (acked int) {
 	for i := 0; ; i++ {
 		select {
@@ -162,27 +241,63 @@ func (l *learner) write(base string, stop <-chan struct{}) (acked int) {
 		}
 		step := 1 + i%10
 		form := url.Values{"csrf_token": {l.csrf}}
-		var action, intent string
+		var intent string
 		var remember func()
-		if i%2 == 0 {
+		var send func() bool
+		var kindName string
+		switch kind := i % 4; {
+		case kind == 0:
+			kindName = "page completion"
 			done := !l.done[step]
 			form.Set("done", fmt.Sprint(done))
-			action, intent = "complete", fmt.Sprintf("done %d %v", step, done)
+			intent = fmt.Sprintf("done %d %v", step, done)
 			remember = func() { l.done[step] = done }
-		} else {
+			send = func() bool { return l.post(fmt.Sprintf("%s%s%d/complete", base, crashGuide, step), form) }
+		case kind == 1:
+			kindName = "page note"
 			body := fmt.Sprintf("note %d of %s", i, l.email)
 			form.Set("body", body)
-			action, intent = "note", fmt.Sprintf("note %d %s", step, body)
+			intent = fmt.Sprintf("note %d %s", step, body)
 			remember = func() { l.notes[step] = body }
+			send = func() bool { return l.post(fmt.Sprintf("%s%s%d/note", base, crashGuide, step), form) }
+		case kind == 3 && l.guide != "":
+			kindName = "API guide edit"
+			summary := fmt.Sprintf("summary %d", i)
+			intent = "summary " + summary
+			remember = func() { l.summary = &summary }
+			send = func() bool {
+				// The guide's ETag as of now: a PATCH landed before a
+				// kill leaves the one remembered stale.
+				status, _, etag, err := l.call(base, http.MethodGet, "/api/v1/guides/"+l.guide, nil, "")
+				if err != nil || status != http.StatusOK {
+					return false
+				}
+				status, _, _, err = l.call(base, http.MethodPatch, "/api/v1/guides/"+l.guide, map[string]any{"summary": summary}, etag)
+				return err == nil && status == http.StatusOK
+			}
+		default:
+			done := !l.done[step]
+			kindName = "API completion"
+			method, want := http.MethodPut, http.StatusOK
+			if !done {
+				method, want = http.MethodDelete, http.StatusNoContent
+			}
+			intent = fmt.Sprintf("done %d %v", step, done)
+			remember = func() { l.done[step] = done }
+			send = func() bool {
+				status, _, _, err := l.call(base, method, fmt.Sprintf("/api/v1/guides/backend-web-development/steps/%d/completion", step), nil, "")
+				return err == nil && status == want
+			}
 		}
 		l.mu.Lock()
 		l.inflight = intent
 		l.mu.Unlock()
-		if !l.post(fmt.Sprintf("%s%s%d/%s", base, crashGuide, step, action), form) {
+		if !send() {
 			return acked
 		}
 		l.mu.Lock()
 		remember()
+		l.acked[kindName]++
 		l.inflight = ""
 		l.mu.Unlock()
 		acked++
@@ -215,6 +330,9 @@ func TestCrashLosesNoAcknowledgedWrite(t *testing.T) {
 	for i := range learners {
 		learners[i] = newLearner(t, srv.url, fmt.Sprintf("crash%d@example.com", i))
 	}
+	for _, l := range learners[:2] {
+		l.becomeAuthor(t, srv.url, dbPath)
+	}
 	const rounds = 3
 	total := 0
 	for round := 1; round <= rounds; round++ {
@@ -245,7 +363,18 @@ func TestCrashLosesNoAcknowledgedWrite(t *testing.T) {
 			t.Fatalf("round %d: %d acknowledged writes lost", round, lost)
 		}
 	}
-	t.Logf("%d rounds, %d acknowledged writes, 0 lost", rounds, total)
+	byKind := map[string]int{}
+	for _, l := range learners {
+		for k, n := range l.acked {
+			byKind[k] += n
+		}
+	}
+	t.Logf("%d rounds, %d acknowledged writes (%v), 0 lost", rounds, total, byKind)
+	for _, k := range []string{"page completion", "page note", "API completion", "API guide edit"} {
+		if byKind[k] == 0 {
+			t.Errorf("no %s was acknowledged: the load did not exercise it", k)
+		}
+	}
 	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -295,6 +424,16 @@ func verifyWrites(t *testing.T, dbPath string, learners []*learner) (lost int) {
 			}
 			if got != want && l.inflight != fmt.Sprintf("note %d %s", step, got) {
 				t.Errorf("%s step %d: note %q in the database, %q acknowledged", l.email, step, got, want)
+				lost++
+			}
+		}
+		if l.summary != nil {
+			var got string
+			if err := conn.QueryRowContext(ctx, `SELECT summary FROM guides WHERE slug = ?`, l.guide).Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if got != *l.summary && l.inflight != "summary "+got {
+				t.Errorf("%s guide %s: summary %q in the database, %q acknowledged", l.email, l.guide, got, *l.summary)
 				lost++
 			}
 		}

@@ -29,14 +29,14 @@ func TestShutdownFinishesWhileWritesAreStuck(t *testing.T) {
 	c := &http.Client{Jar: jar, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	l := &learner{http: c}
-	tok := l.token(t, base+"/signup")
+	tok := l.formToken(t, base+"/signup")
 	resp, err := c.PostForm(base+"/signup", url.Values{"csrf_token": {tok}, "email": {"stuck@example.com"},
 		"display_name": {"Stuck"}, "password": {"correct horse battery"}})
 	if err != nil || resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("signup: %v %v", err, resp)
 	}
 	resp.Body.Close()
-	tok = l.token(t, base+crashGuide+"1")
+	tok = l.formToken(t, base+crashGuide+"1")
 
 	// Another process's writer: BEGIN IMMEDIATE takes the write lock.
 	other, err := sql.Open("sqlite3", "file:"+dbPath+"?_busy_timeout=5000")
