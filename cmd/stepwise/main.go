@@ -41,7 +41,9 @@ func usage(w io.Writer) {
 
 Commands:
   serve     start the web server (default)
-  migrate   apply database migrations and exit
+  migrate [up|down|status]
+            apply pending migrations (up, the default), list them
+            (status), or roll back the newest (down; server stopped)
   rotate-secret-key
             re-seal every two-factor secret under STEPWISE_SECRET_KEY after
             a key rotation (the previous keys in STEPWISE_SECRET_KEY_OLD)

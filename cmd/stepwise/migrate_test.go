@@ -1,0 +1,54 @@
+package main
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"stepwise/db"
+)
+
+// migrate status lists every migration, migrate down rolls back the
+// newest (refused while a server holds the database), and migrate up
+// applies it again.
+func TestMigrateStatusDownUp(t *testing.T) {
+	t.Parallel()
+	dbPath := filepath.Join(t.TempDir(), "stepwise.db")
+	if out, err := backupCommand(t, "migrate", "-database", dbPath); err != nil || !strings.Contains(out, "applied 13 migration(s)") {
+		t.Fatalf("migrate: %v\n%s", err, out)
+	}
+	out, err := backupCommand(t, "migrate", "status", "-database", dbPath)
+	if err != nil || strings.Count(out, " applied ") != 13 || strings.Contains(out, "pending") {
+		t.Fatalf("migrate status: %v\n%s", err, out)
+	}
+
+	lock, err := db.LockDatabase(dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = backupCommand(t, "migrate", "down", "-database", dbPath)
+	var locked *db.LockedError
+	if !errors.As(err, &locked) {
+		t.Errorf("migrate down beside a server: %v, want a refusal", err)
+	}
+	if err := lock.Release(); err != nil {
+		t.Fatal(err)
+	}
+
+	out, err = backupCommand(t, "migrate", "down", "-database", dbPath)
+	if err != nil || !strings.Contains(out, "rolled back migration 13 (00013_audit_email_snapshot.sql)") {
+		t.Fatalf("migrate down: %v\n%s", err, out)
+	}
+	// Flags may come first too.
+	out, err = backupCommand(t, "migrate", "-database", dbPath, "status")
+	if err != nil || !strings.Contains(out, "00013_audit_email_snapshot.sql           pending") {
+		t.Fatalf("status after down: %v\n%s", err, out)
+	}
+	if out, err := backupCommand(t, "migrate", "up", "-database", dbPath); err != nil || !strings.Contains(out, "applied 1 migration(s)") {
+		t.Fatalf("migrate up: %v\n%s", err, out)
+	}
+	if _, err := backupCommand(t, "migrate", "sideways", "-database", dbPath); err == nil || !strings.Contains(err.Error(), `unknown action "sideways"`) {
+		t.Errorf("migrate sideways: %v", err)
+	}
+}
