@@ -25,6 +25,9 @@ func Static() fs.FS { return mustSub(staticFiles, "static") }
 // SQLiteMigrations holds the numbered SQL migrations for SQLite.
 func SQLiteMigrations() fs.FS { return mustSub(migrationFiles, "db/migrations/sqlite") }
 
+// PostgresMigrations holds the numbered SQL migrations for PostgreSQL, in step with SQLiteMigrations.
+func PostgresMigrations() fs.FS { return mustSub(migrationFiles, "db/migrations/postgres") }
+
 // BuiltinGuides holds the built-in guides, one folder each.
 func BuiltinGuides() fs.FS { return mustSub(guideFiles, "db/guides") }
 
