@@ -28,6 +28,15 @@ func SQLiteMigrations() fs.FS { return mustSub(migrationFiles, "db/migrations/sq
 // PostgresMigrations holds the numbered SQL migrations for PostgreSQL, in step with SQLiteMigrations.
 func PostgresMigrations() fs.FS { return mustSub(migrationFiles, "db/migrations/postgres") }
 
+// Migrations holds the migrations for a database of the given kind:
+// "postgres", or SQLite for anything else.
+func Migrations(dialect string) fs.FS {
+	if dialect == "postgres" {
+		return PostgresMigrations()
+	}
+	return SQLiteMigrations()
+}
+
 // BuiltinGuides holds the built-in guides, one folder each.
 func BuiltinGuides() fs.FS { return mustSub(guideFiles, "db/guides") }
 

@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -40,6 +39,9 @@ type DB struct {
 	// queries counts statements run through Get, Select, Exec and
 	// GetWrite, so tests can prove a page's query count is fixed.
 	queries atomic.Int64
+
+	// dialect is the database's kind; "" is SQLite.
+	dialect Dialect
 }
 
 // QueryCount returns how many statements have run through this DB's query
@@ -56,10 +58,11 @@ type Options struct {
 var errNoFTS5 = errors.New("db: stepwise must be built with -tags sqlite_fts5 (use make, or pass -tags sqlite_fts5 to go build, go run and go test): the search index needs SQLite's FTS5")
 
 // Open opens the SQLite database file at path, creating its directory if
-// needed. Pragmas go in the DSN so they reach every pooled connection.
+// needed, or the PostgreSQL server a postgres:// URL names (postgres.go).
+// SQLite's pragmas go in the DSN so they reach every pooled connection.
 func Open(path string, opts Options) (*DB, error) {
-	if strings.HasPrefix(path, "postgres://") || strings.HasPrefix(path, "postgresql://") {
-		return nil, errors.New("db: PostgreSQL is not supported yet; use a SQLite file path")
+	if IsPostgresURL(path) {
+		return openPostgres(path, opts)
 	}
 	if !fts5Built {
 		return nil, errNoFTS5
@@ -122,6 +125,9 @@ func cloneValues(v url.Values) url.Values {
 func (d *DB) Close() error {
 	d.wStmts.close()
 	d.rStmts.close()
+	if d.R == d.W {
+		return d.W.Close()
+	}
 	return errors.Join(d.R.Close(), d.W.Close())
 }
 
@@ -258,11 +264,11 @@ func (c *stmtCache) close() {
 }
 
 // IsUniqueViolation reports whether err is a unique or primary-key
-// constraint failure.
+// constraint failure, on SQLite or PostgreSQL (SQLSTATE 23505).
 func IsUniqueViolation(err error) bool {
 	var se sqlite3.Error
 	if errors.As(err, &se) {
 		return se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey
 	}
-	return false
+	return pgErrorCode(err) == "23505"
 }

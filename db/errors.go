@@ -26,6 +26,9 @@ func IsStorageFull(err error) bool {
 			return true
 		}
 	}
+	if pgErrorCode(err) == "53100" { // PostgreSQL's disk_full
+		return true
+	}
 	var errno syscall.Errno
 	return errors.As(err, &errno) && noSpace(errno)
 }

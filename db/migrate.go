@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 )
 
 // Migrate applies every pending migration in fsys (numbered .sql files, one
 // transaction each) and returns how many it applied.
 func (d *DB) Migrate(ctx context.Context, fsys fs.FS) (int, error) {
-	p, err := goose.NewProvider(goose.DialectSQLite3, d.W.DB, fsys)
+	p, err := d.migrations(fsys)
 	if err != nil {
 		return 0, fmt.Errorf("db: migrations: %w", err)
 	}
@@ -35,7 +36,7 @@ type MigrationState struct {
 // MigrationStatus lists every migration in fsys, oldest first, with its
 // state in this database. It changes nothing.
 func (d *DB) MigrationStatus(ctx context.Context, fsys fs.FS) ([]MigrationState, error) {
-	p, err := goose.NewProvider(goose.DialectSQLite3, d.W.DB, fsys)
+	p, err := d.migrations(fsys)
 	if err != nil {
 		return nil, fmt.Errorf("db: migrations: %w", err)
 	}
@@ -56,7 +57,7 @@ func (d *DB) MigrationStatus(ctx context.Context, fsys fs.FS) ([]MigrationState,
 // MigrateDown rolls back the newest applied migration (its Down section,
 // in one transaction) and returns it.
 func (d *DB) MigrateDown(ctx context.Context, fsys fs.FS) (MigrationState, error) {
-	p, err := goose.NewProvider(goose.DialectSQLite3, d.W.DB, fsys)
+	p, err := d.migrations(fsys)
 	if err != nil {
 		return MigrationState{}, fmt.Errorf("db: migrations: %w", err)
 	}
@@ -65,4 +66,19 @@ func (d *DB) MigrateDown(ctx context.Context, fsys fs.FS) (MigrationState, error
 		return MigrationState{}, fmt.Errorf("db: migrate down: %w", err)
 	}
 	return MigrationState{Version: res.Source.Version, Name: filepath.Base(res.Source.Path)}, nil
+}
+
+// migrations is the migration tool over fsys for the database's kind. On
+// PostgreSQL it holds an advisory lock while it works, so instances that
+// start together apply each migration once: the others wait, then find
+// nothing pending. On SQLite the single writer serializes them already.
+func (d *DB) migrations(fsys fs.FS) (*goose.Provider, error) {
+	if d.Dialect() != Postgres {
+		return goose.NewProvider(goose.DialectSQLite3, d.W.DB, fsys)
+	}
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(goose.DialectPostgres, d.W.DB, fsys, goose.WithSessionLocker(locker))
 }

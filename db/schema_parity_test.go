@@ -183,9 +183,24 @@ func migrationNames(t *testing.T, fsys fs.FS) []string {
 // the test ends, and returns a pool whose every connection works in it.
 func openParityPostgres(ctx context.Context, t *testing.T) *sql.DB {
 	t.Helper()
+	pg, err := sql.Open("pgx", postgresSchemaURL(ctx, t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Registered after the schema's clean-up, so it runs before it: the
+	// schema is dropped once nothing holds it.
+	t.Cleanup(func() { _ = pg.Close() })
+	return pg
+}
+
+// postgresSchemaURL creates a throwaway schema on the test's PostgreSQL,
+// dropped when the test ends, and returns a URL whose connections work
+// in it. Without PostgreSQL the test is skipped, or fails under CI=true.
+func postgresSchemaURL(ctx context.Context, t *testing.T) string {
+	t.Helper()
 	unreachable := func(err error) {
 		t.Helper()
-		msg := fmt.Sprintf("PostgreSQL at %s is not reachable (%v); start one there (database \"test\", user \"postgres\") to check the PostgreSQL migrations against the SQLite ones", parityPostgresDSN, err)
+		msg := fmt.Sprintf("PostgreSQL at %s is not reachable (%v); start one there (database \"test\", user \"postgres\") to run the PostgreSQL tests", parityPostgresDSN, err)
 		if os.Getenv("CI") == "true" {
 			t.Fatal(msg)
 		}
@@ -204,7 +219,7 @@ func openParityPostgres(ctx context.Context, t *testing.T) *sql.DB {
 
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
-	schema := "parity_" + hex.EncodeToString(b)
+	schema := "test_" + hex.EncodeToString(b)
 	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
 		t.Fatalf("create schema %s: %v", schema, err)
 	}
@@ -216,15 +231,7 @@ func openParityPostgres(ctx context.Context, t *testing.T) *sql.DB {
 			t.Errorf("drop schema %s: %v", schema, err)
 		}
 	})
-
-	pg, err := sql.Open("pgx", parityPostgresDSN+"&search_path="+schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Registered after the schema's clean-up, so it runs before it: the
-	// schema is dropped once nothing holds it.
-	t.Cleanup(func() { _ = pg.Close() })
-	return pg
+	return parityPostgresDSN + "&search_path=" + schema
 }
 
 // readSQLiteSchema reads the catalogue of the SQLite database's main schema.

@@ -40,6 +40,9 @@ func backup(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return errors.New("backup: name one directory to write the backup to")
 	}
 	dir := fs.Arg(0)
+	if db.IsPostgresURL(*database) {
+		return errors.New("backup: for PostgreSQL use pg_dump (see the README's Backups)")
+	}
 	if _, err := os.Stat(dir); err == nil {
 		return fmt.Errorf("backup: %s already exists; name a new directory", dir)
 	}
@@ -87,6 +90,9 @@ func restore(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return errors.New("restore: name the backup directory")
 	}
 	dir := fs.Arg(0)
+	if db.IsPostgresURL(*database) {
+		return errors.New("restore: for PostgreSQL use pg_restore (see the README's Backups)")
+	}
 	lock, err := db.LockDatabase(*database)
 	if err != nil {
 		var locked *db.LockedError

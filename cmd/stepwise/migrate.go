@@ -19,7 +19,7 @@ func openDatabase(ctx context.Context, path string) (*db.DB, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	n, err := d.Migrate(ctx, stepwise.SQLiteMigrations())
+	n, err := d.Migrate(ctx, stepwise.Migrations(string(d.Dialect())))
 	if err != nil {
 		_ = d.Close()
 		return nil, 0, err
@@ -68,7 +68,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 		defer d.Close()
-		list, err := d.MigrationStatus(ctx, stepwise.SQLiteMigrations())
+		list, err := d.MigrationStatus(ctx, stepwise.Migrations(string(d.Dialect())))
 		if err != nil {
 			return err
 		}
@@ -81,17 +81,21 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		return nil
 	case "down":
-		lock, err := db.LockDatabase(cfg.database)
-		if err != nil {
-			return fmt.Errorf("migrate down: %w; stop the server first", err)
+		// A SQLite file is locked against a running server; PostgreSQL's
+		// migrations hold an advisory lock of their own (db.Migrate).
+		if !db.IsPostgresURL(cfg.database) {
+			lock, err := db.LockDatabase(cfg.database)
+			if err != nil {
+				return fmt.Errorf("migrate down: %w; stop the server first", err)
+			}
+			defer lock.Release() //nolint:errcheck // the process ends next
 		}
-		defer lock.Release() //nolint:errcheck // the process ends next
 		d, err := db.Open(cfg.database, db.Options{})
 		if err != nil {
 			return err
 		}
 		defer d.Close()
-		m, err := d.MigrateDown(ctx, stepwise.SQLiteMigrations())
+		m, err := d.MigrateDown(ctx, stepwise.Migrations(string(d.Dialect())))
 		if err != nil {
 			return err
 		}

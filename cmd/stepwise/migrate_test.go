@@ -52,3 +52,22 @@ func TestMigrateStatusDownUp(t *testing.T) {
 		t.Errorf("migrate sideways: %v", err)
 	}
 }
+
+// Until the stores speak PostgreSQL, serve, backup and restore refuse a
+// postgres:// database with a message that says what to do instead.
+func TestPostgresIsRefusedWhereItIsNotReady(t *testing.T) {
+	t.Parallel()
+	url := "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "-addr", "127.0.0.1:0", "-admin-addr", "off", "-database", url}, "serving from PostgreSQL is not ready yet"},
+		{[]string{"backup", "-database", url, t.TempDir() + "/b"}, "use pg_dump"},
+		{[]string{"restore", "-database", url, t.TempDir()}, "use pg_restore"},
+	} {
+		if _, err := backupCommand(t, tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error saying %q", tc.args[0], err, tc.want)
+		}
+	}
+}

@@ -64,6 +64,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if db.IsPostgresURL(cfg.database) {
+		return errors.New("serving from PostgreSQL is not ready yet: its schema migrates (stepwise migrate -database postgres://…), " +
+			"but the stores' SQL still speaks SQLite; give -database a SQLite file")
+	}
 	start := time.Now()
 
 	// One server per database file: its single-writer guarantees hold

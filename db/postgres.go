@@ -1,0 +1,81 @@
+package db
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	"github.com/jmoiron/sqlx"
+)
+
+// Dialect is the kind of SQL database behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// IsPostgresURL reports whether a -database value names a PostgreSQL
+// server (postgres:// or postgresql://) rather than a SQLite file.
+func IsPostgresURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// Dialect is the kind of database d speaks.
+func (d *DB) Dialect() Dialect {
+	if d.dialect == "" {
+		return SQLite
+	}
+	return d.dialect
+}
+
+// openPostgres opens a pool on the PostgreSQL server at url through pgx's
+// database/sql driver. PostgreSQL takes many writers at once, so the
+// writer and the readers are one pool; sqlx's Rebind turns the models'
+// ? placeholders into $1, $2, … for it (sqlx knows the "pgx" driver).
+func openPostgres(url string, opts Options) (*DB, error) {
+	h, err := sqlx.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("db: open PostgreSQL: %w", err)
+	}
+	n := opts.Readers
+	if n <= 0 {
+		n = max(4, 2*runtime.NumCPU())
+	}
+	h.SetMaxOpenConns(n)
+	h.SetMaxIdleConns(n)
+	if err := h.Ping(); err != nil {
+		_ = h.Close()
+		return nil, fmt.Errorf("db: PostgreSQL at %s: %w", redact(url), err)
+	}
+	return &DB{W: h, R: h, dialect: Postgres}, nil
+}
+
+// redact hides the password of a database URL, for messages.
+func redact(url string) string {
+	scheme, rest, ok := strings.Cut(url, "://")
+	if !ok {
+		return url
+	}
+	creds, host, ok := strings.Cut(rest, "@")
+	if !ok {
+		return url
+	}
+	if user, _, hasPass := strings.Cut(creds, ":"); hasPass {
+		return scheme + "://" + user + ":xxxxx@" + host
+	}
+	return url
+}
+
+// pgErrorCode is the SQLSTATE of a PostgreSQL error, or "".
+func pgErrorCode(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
+}

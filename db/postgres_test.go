@@ -1,0 +1,138 @@
+package db_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"stepwise"
+	"stepwise/db"
+)
+
+// openPostgres opens a DB on a throwaway schema of the test's PostgreSQL.
+func openPostgres(t *testing.T) (*db.DB, string) {
+	t.Helper()
+	url := postgresSchemaURL(context.Background(), t)
+	d, err := db.Open(url, db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Close() })
+	if d.Dialect() != db.Postgres {
+		t.Fatalf("dialect %q, want postgres", d.Dialect())
+	}
+	return d, url
+}
+
+// Instances that start together on one PostgreSQL apply each migration
+// once: the advisory lock makes the others wait and find nothing to do.
+func TestPostgresMigrationsRunOnceAcrossInstances(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, url := openPostgres(t)
+	const instances = 8
+	applied := make([]int, instances)
+	errs := make([]error, instances)
+	// Every instance is connected before any starts, so they all start
+	// at once.
+	dbs := make([]*db.DB, instances)
+	for i := range dbs {
+		d, err := db.Open(url, db.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		dbs[i] = d
+	}
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i, d := range dbs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			applied[i], errs[i] = d.Migrate(ctx, stepwise.PostgresMigrations())
+		}()
+	}
+	close(start)
+	wg.Wait()
+	total := 0
+	for i := range instances {
+		if errs[i] != nil {
+			t.Fatalf("instance %d: %v", i, errs[i])
+		}
+		total += applied[i]
+	}
+	latest, err := db.LatestVersion(stepwise.PostgresMigrations())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != int(latest) {
+		t.Errorf("the instances applied %v migrations, %d in all; want %d in all", applied, total, latest)
+	}
+}
+
+// The models' queries run unchanged on PostgreSQL: ? placeholders are
+// rebound, transactions commit and roll back, and a duplicate key is
+// recognised as one.
+func TestPostgresQueriesTransactionsAndErrors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d, _ := openPostgres(t)
+	if _, err := d.Migrate(ctx, stepwise.PostgresMigrations()); err != nil {
+		t.Fatal(err)
+	}
+	insert := `INSERT INTO tags (name) VALUES (?)`
+	if _, err := d.Exec(ctx, insert, "go"); err != nil {
+		t.Fatal(err)
+	}
+	var name string
+	if err := d.Get(ctx, &name, `SELECT name FROM tags WHERE name = ? AND name <> ?`, "go", "rust"); err != nil || name != "go" {
+		t.Fatalf("read back: %q, %v", name, err)
+	}
+	_, err := d.Exec(ctx, insert, "go")
+	if !db.IsUniqueViolation(err) {
+		t.Errorf("a duplicate key: %v, not recognised as a unique violation", err)
+	}
+
+	boom := errors.New("boom")
+	err = d.WithTx(ctx, func(ctx context.Context) error {
+		if _, err := d.Exec(ctx, insert, "rolled-back"); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("WithTx: %v", err)
+	}
+	if err := d.WithTx(ctx, func(ctx context.Context) error {
+		_, err := d.Exec(ctx, insert, "committed")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	if err := d.Select(ctx, &names, `SELECT name FROM tags ORDER BY name`); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(names, ","); got != "committed,go" {
+		t.Errorf("tags: %s, want committed,go", got)
+	}
+	if err := d.Ping(ctx); err != nil {
+		t.Errorf("ping: %v", err)
+	}
+}
+
+// A wrong address fails at Open with the password hidden.
+func TestPostgresOpenHidesThePassword(t *testing.T) {
+	t.Parallel()
+	_, err := db.Open("postgres://stepwise:s3cret@127.0.0.1:1/none?sslmode=disable&connect_timeout=2", db.Options{})
+	if err == nil {
+		t.Fatal("no error for a server that is not there")
+	}
+	if strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "stepwise:xxxxx@") {
+		t.Errorf("error: %v", err)
+	}
+}
