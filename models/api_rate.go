@@ -43,7 +43,7 @@ func (r *APIRate) Hit(ctx context.Context, tokenID int64, l RateLimit) (RateStat
 	var n int
 	err := r.db.GetWrite(ctx, &n, `
 		INSERT INTO api_rate_windows (token_id, window_start, requests) VALUES (?, ?, 1)
-		ON CONFLICT (token_id, window_start) DO UPDATE SET requests = requests + 1
+		ON CONFLICT (token_id, window_start) DO UPDATE SET requests = api_rate_windows.requests + 1
 		RETURNING requests`, tokenID, start)
 	if err != nil {
 		return RateState{}, fmt.Errorf("count api request: %w", err)

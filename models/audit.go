@@ -95,7 +95,7 @@ const emailOf = `coalesce(
 		SELECT id, actor_email AS email FROM audit_log WHERE actor_id = ? AND actor_email IS NOT NULL
 		UNION ALL
 		SELECT id, target_email FROM audit_log WHERE target_id = ? AND target_email IS NOT NULL
-	) ORDER BY id DESC LIMIT 1))`
+	) AS known ORDER BY id DESC LIMIT 1))`
 
 // Record writes an event with a snapshot of the actor's and the target's
 // emails. Zero actor or target ids are stored as NULL.

@@ -160,7 +160,7 @@ func (a *Authoring) Dashboard(ctx context.Context, u *User) ([]DashboardGuide, e
 	err := a.db.Select(ctx, &list, `
 		SELECT g.id, g.slug, g.title, g.published_at,
 		       (SELECT count(*) FROM steps s WHERE s.guide_id = g.id) AS step_count,
-		       coalesce(g.author_id = ?, 0) AS owner
+		       coalesce(g.author_id = ?, FALSE) AS owner
 		FROM guides g
 		WHERE ? OR g.author_id = ? OR EXISTS (SELECT 1 FROM guide_authors ga WHERE ga.guide_id = g.id AND ga.user_id = ?)
 		ORDER BY g.published_at IS NOT NULL, g.updated_at DESC, g.id

@@ -117,7 +117,7 @@ func (a *Authoring) SaveRenderedStep(ctx context.Context, stepID int64, version 
 			res, err := a.db.Exec(ctx, `
 				UPDATE step_revisions SET version = ?, title = ?, body_md = ?, created_at = ?
 				WHERE id = (SELECT max(id) FROM step_revisions WHERE step_id = ?)
-				  AND autosave = 1 AND author_id = ? AND created_at > ?`,
+				  AND autosave AND author_id = ? AND created_at > ?`,
 				next, f.Title, f.Body, t, stepID, userID, t.Add(-autosaveWindow))
 			if err != nil {
 				return err

@@ -234,11 +234,11 @@ func (q *Quizzes) ForStep(ctx context.Context, stepID, userID int64) (StepQuiz, 
 		SELECT qq.id, qq.step_id, qq.position, qq.kind, qq.prompt, qq.choices, qq.explanation,
 		       g.quiz_required AS required,
 		       la.id IS NOT NULL AS attempted,
-		       coalesce(la.passed, 0) AS last_passed,
+		       coalesce(la.passed, FALSE) AS last_passed,
 		       EXISTS (SELECT 1 FROM quiz_attempts p WHERE p.user_id = ? AND p.step_id = qq.step_id AND p.passed) AS ever_passed,
 		       a.attempt_id IS NOT NULL AS answered,
 		       a.chosen AS chosen,
-		       coalesce(a.correct, 0) AS answer_correct
+		       coalesce(a.correct, FALSE) AS answer_correct
 		FROM quiz_questions qq
 		JOIN steps s ON s.id = qq.step_id
 		JOIN guides g ON g.id = s.guide_id
