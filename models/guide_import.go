@@ -162,7 +162,7 @@ func (m *Images) SuggestSlug(ctx context.Context, slug string) (string, error) {
 	err := m.db.Select(ctx, &taken, `
 		SELECT slug FROM guides WHERE slug = ? OR slug LIKE ? ESCAPE '\'
 `,
-		slug, likeEscape(base)+"-%")
+		slug, escapeLike(base)+"-%")
 	if err != nil {
 		return "", fmt.Errorf("suggest slug: %w", err)
 	}
@@ -178,10 +178,6 @@ func (m *Images) SuggestSlug(ctx context.Context, slug string) (string, error) {
 			return s, nil
 		}
 	}
-}
-
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // firstFieldError is one "field: message" of fe, the same one each time.

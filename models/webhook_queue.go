@@ -96,7 +96,7 @@ func (w *Webhooks) Enqueue(ctx context.Context, ev WebhookEvent) error {
 	}
 	err := w.db.Select(ctx, &subs, `
 		SELECT w.id, w.user_id, u.role, u.locked_at FROM webhooks w JOIN users u ON u.id = w.user_id
-		WHERE instr(',' || w.events || ',', ?) > 0 ORDER BY w.id`, ","+ev.Name+",")
+		WHERE ',' || w.events || ',' LIKE ? ESCAPE '\' ORDER BY w.id`, "%,"+escapeLike(ev.Name)+",%")
 	if err != nil {
 		return fmt.Errorf("webhooks for %s: %w", ev.Name, err)
 	}
