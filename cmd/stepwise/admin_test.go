@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -9,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 var adminRE = regexp.MustCompile(`metrics=http://(127\.0\.0\.1:\d+)/metrics`)
@@ -90,5 +93,45 @@ func TestAdminListenerServesMetricsAndNothingOnThePublicPort(t *testing.T) {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
+	}
+}
+
+// A busy default admin port does not keep the server from starting (make
+// run on a machine where something else has it); an admin address given
+// on purpose that cannot be had is an error.
+func TestBusyAdminPort(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", defaultAdminAddr)
+	if err != nil {
+		t.Skipf("cannot hold %s for the test: %v", defaultAdminAddr, err)
+	}
+	defer ln.Close()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0", "-database", filepath.Join(t.TempDir(), "s.db")}, io.Discard, logs)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(logs.String(), "no admin listener") && time.Now().Before(deadline) {
+		select {
+		case err := <-done:
+			t.Fatalf("serve stopped: %v\n%s", err, logs.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve with the default admin port taken: %v\n%s", err, logs.String())
+	}
+	if !strings.Contains(logs.String(), "no admin listener") {
+		t.Errorf("no warning about the admin listener:\n%s", logs.String())
+	}
+
+	err = run(context.Background(), []string{"serve", "-addr", "127.0.0.1:0", "-admin-addr", defaultAdminAddr,
+		"-database", filepath.Join(t.TempDir(), "s.db")}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "-admin-addr") {
+		t.Errorf("serve with -admin-addr taken: %v, want an error", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"sync/atomic"
 	"time"
@@ -144,11 +145,17 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 	if *adminAddr != "off" && *adminAddr != "" {
 		stopAdmin, err := startAdmin(*adminAddr, built.Metrics.Handler(), log)
-		if err != nil {
+		switch {
+		case err == nil:
+			defer stopAdmin()
+		case *adminAddr == defaultAdminAddr && !isSet(fs, "admin-addr") && os.Getenv("STEPWISE_ADMIN_ADDR") == "":
+			// Nobody asked for it: a busy default port must not keep
+			// "make run" from starting.
+			log.Warn("no admin listener (metrics, profiler): the default address is taken; set -admin-addr", "err", err)
+		default:
 			_ = ln.Close()
 			return err
 		}
-		defer stopAdmin()
 	}
 
 	// Webhook deliveries are sent by a worker beside the server, never in
@@ -175,4 +182,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// isSet reports whether the flag name was given on the command line.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
