@@ -3,6 +3,7 @@ package db
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"runtime"
 	"strings"
 
@@ -56,19 +57,12 @@ func openPostgres(url string, opts Options) (*DB, error) {
 }
 
 // redact hides the password of a database URL, for messages.
-func redact(url string) string {
-	scheme, rest, ok := strings.Cut(url, "://")
-	if !ok {
-		return url
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "the -database URL"
 	}
-	creds, host, ok := strings.Cut(rest, "@")
-	if !ok {
-		return url
-	}
-	if user, _, hasPass := strings.Cut(creds, ":"); hasPass {
-		return scheme + "://" + user + ":xxxxx@" + host
-	}
-	return url
+	return u.Redacted()
 }
 
 // pgErrorCode is the SQLSTATE of a PostgreSQL error, or "".
