@@ -24,12 +24,13 @@ type GuideRecord struct {
 	CoAuthor   bool      `db:"co_author"`
 }
 
-// Tags returns the guide's tags, sorted.
+// Tags returns the guide's tags, sorted. They were joined with commas,
+// which no tag holds (NormalizeTag).
 func (r GuideRecord) Tags() []string {
 	if r.TagList == "" {
 		return []string{}
 	}
-	return strings.Split(r.TagList, "\x1f")
+	return strings.Split(r.TagList, ",")
 }
 
 // Editable is the record as the guide policy (CanEditGuide) sees it.
@@ -47,7 +48,7 @@ const guideRecordColumns = `
 	g.published_at, g.author_id, g.version, g.created_at, g.updated_at,
 	COALESCE(u.display_name, '') AS author_name,
 	(SELECT count(*) FROM steps s WHERE s.guide_id = g.id) AS step_count,
-	COALESCE((SELECT group_concat(t.tag, char(31) ORDER BY t.tag) FROM guide_tags t WHERE t.guide_id = g.id), '') AS tags,
+	COALESCE((SELECT string_agg(t.tag, ',' ORDER BY t.tag) FROM guide_tags t WHERE t.guide_id = g.id), '') AS tags,
 	EXISTS (SELECT 1 FROM guide_authors a WHERE a.guide_id = g.id AND a.user_id = ?) AS co_author`
 
 const guideRecordSelect = `SELECT ` + guideRecordColumns + `
