@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"stepwise"
 	"stepwise/db"
@@ -134,5 +135,36 @@ func TestPostgresOpenHidesThePassword(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "stepwise:") {
 		t.Errorf("error: %v", err)
+	}
+}
+
+// Sessions on PostgreSQL go through scs's PostgreSQL store: a committed
+// session is found until it expires, and not after it is deleted.
+func TestPostgresSessionStore(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d, _ := openPostgres(t)
+	if _, err := d.Migrate(ctx, stepwise.PostgresMigrations()); err != nil {
+		t.Fatal(err)
+	}
+	s := d.SessionStore()
+	defer s.Close()
+	if err := s.Commit("live", []byte("data"), time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit("gone", []byte("old"), time.Now().Add(-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if b, ok, err := s.FindCtx(ctx, "live"); err != nil || !ok || string(b) != "data" {
+		t.Errorf("live session: %q %v %v", b, ok, err)
+	}
+	if _, ok, err := s.FindCtx(ctx, "gone"); err != nil || ok {
+		t.Errorf("expired session found: %v %v", ok, err)
+	}
+	if err := s.DeleteCtx(ctx, "live"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := s.FindCtx(ctx, "live"); err != nil || ok {
+		t.Errorf("deleted session found: %v %v", ok, err)
 	}
 }

@@ -6,35 +6,48 @@ import (
 	"errors"
 	"time"
 
+	"github.com/alexedwards/scs/postgresstore"
 	"github.com/alexedwards/scs/sqlite3store"
 	"github.com/alexedwards/scs/v2"
 )
 
-// SessionStore returns scs's official SQLite store over this database for
-// commits, deletes and the clean-up of expired sessions (on the single
-// writer). Look-ups, which every signed-in page makes, go to the read pool
-// through a prepared statement: the official store prepares its query on
-// every call, which measured at almost a tenth of a page's CPU.
+// SessionStore returns scs's official store for the database's kind
+// (SQLite or PostgreSQL) for commits, deletes and the clean-up of expired
+// sessions (on the writer). Look-ups, which every signed-in page makes, go
+// to the read pool through a prepared statement: the official store
+// prepares its query on every call, which measured at almost a tenth of a
+// page's CPU.
 func (d *DB) SessionStore() *SessionStore {
-	return &SessionStore{
-		db:     d,
-		writes: sqlite3store.NewWithCleanupInterval(d.W.DB, 5*time.Minute),
+	const cleanup = 5 * time.Minute
+	if d.Dialect() == Postgres {
+		return &SessionStore{db: d, writes: postgresstore.NewWithCleanupInterval(d.W.DB, cleanup),
+			find: `SELECT data FROM sessions WHERE token = ? AND current_timestamp < expiry`}
 	}
+	return &SessionStore{db: d, writes: sqlite3store.NewWithCleanupInterval(d.W.DB, cleanup),
+		find: `SELECT data FROM sessions WHERE token = ? AND julianday('now') < expiry`}
 }
 
 // SessionStore is an scs.Store split between the read pool and the writer.
 type SessionStore struct {
 	db     *DB
-	writes *sqlite3store.SQLite3Store
+	writes sessionWrites
+	// find is the official store's look-up, in the database's dialect.
+	find string
+}
+
+// sessionWrites is what both official stores do on the writer.
+type sessionWrites interface {
+	Commit(token string, b []byte, expiry time.Time) error
+	Delete(token string) error
+	StopCleanup()
 }
 
 var _ scs.CtxStore = (*SessionStore)(nil)
 
-// FindCtx returns the data of an unexpired session. The query is the
-// official store's.
+// FindCtx returns the data of an unexpired session.
 func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var b []byte
-	err := s.db.Get(ctx, &b, `SELECT data FROM sessions WHERE token = ? AND julianday('now') < expiry`, token)
+	err := s.db.Get(ctx, &b, s.find, token)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}

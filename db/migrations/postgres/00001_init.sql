@@ -54,12 +54,12 @@ CREATE INDEX progress_user_guide_idx ON progress (user_id, guide_id, completed_a
 CREATE INDEX progress_step_idx ON progress (step_id);
 CREATE INDEX progress_guide_idx ON progress (guide_id);
 
--- The sessions table, column for column as on SQLite (expiry is the same
--- number SQLite's store keeps there).
+-- The sessions table of scs's PostgreSQL store (SQLite's keeps expiry as
+-- a Julian day number; this one as a time).
 CREATE TABLE sessions (
     token  TEXT PRIMARY KEY,
     data   BYTEA NOT NULL,
-    expiry DOUBLE PRECISION NOT NULL
+    expiry TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX sessions_expiry_idx ON sessions (expiry);
 
