@@ -10,12 +10,13 @@ import (
 
 	"stepwise"
 	"stepwise/db"
+	"stepwise/db/dbtest"
 )
 
 // openPostgres opens a DB on a throwaway schema of the test's PostgreSQL.
 func openPostgres(t *testing.T) (*db.DB, string) {
 	t.Helper()
-	url := postgresSchemaURL(context.Background(), t)
+	url := dbtest.PostgresURL(t)
 	d, err := db.Open(url, db.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -2,13 +2,10 @@ package db_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"maps"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -21,11 +18,8 @@ import (
 
 	"stepwise"
 	"stepwise/db"
+	"stepwise/db/dbtest"
 )
-
-// parityPostgresDSN is the PostgreSQL server TestSchemaParity migrates a
-// throwaway schema on.
-const parityPostgresDSN = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable&connect_timeout=3"
 
 // What only one dialect has, on purpose. Anything else that differs fails
 // TestSchemaParity.
@@ -183,7 +177,7 @@ func migrationNames(t *testing.T, fsys fs.FS) []string {
 // the test ends, and returns a pool whose every connection works in it.
 func openParityPostgres(ctx context.Context, t *testing.T) *sql.DB {
 	t.Helper()
-	pg, err := sql.Open("pgx", postgresSchemaURL(ctx, t))
+	pg, err := sql.Open("pgx", dbtest.PostgresURL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,47 +185,6 @@ func openParityPostgres(ctx context.Context, t *testing.T) *sql.DB {
 	// schema is dropped once nothing holds it.
 	t.Cleanup(func() { _ = pg.Close() })
 	return pg
-}
-
-// postgresSchemaURL creates a throwaway schema on the test's PostgreSQL,
-// dropped when the test ends, and returns a URL whose connections work
-// in it. Without PostgreSQL the test is skipped, or fails under CI=true.
-func postgresSchemaURL(ctx context.Context, t *testing.T) string {
-	t.Helper()
-	unreachable := func(err error) {
-		t.Helper()
-		msg := fmt.Sprintf("PostgreSQL at %s is not reachable (%v); start one there (database \"test\", user \"postgres\") to run the PostgreSQL tests", parityPostgresDSN, err)
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	admin, err := sql.Open("pgx", parityPostgresDSN)
-	if err != nil {
-		unreachable(err)
-	}
-	t.Cleanup(func() { _ = admin.Close() })
-	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	if err := admin.PingContext(pingCtx); err != nil {
-		unreachable(err)
-	}
-
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	schema := "test_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("create schema %s: %v", schema, err)
-	}
-	t.Cleanup(func() {
-		// The test's context may be done by now.
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	return parityPostgresDSN + "&search_path=" + schema
 }
 
 // readSQLiteSchema reads the catalogue of the SQLite database's main schema.

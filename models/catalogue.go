@@ -3,6 +3,9 @@ package models
 import (
 	"context"
 	"fmt"
+	"strings"
+
+	"stepwise/db"
 )
 
 // Catalogue sorts.
@@ -125,12 +128,21 @@ func (g *Guides) Catalogue(ctx context.Context, userID int64, q CatalogueQuery, 
 		if match == "" {
 			return nil, Page{Number: page, Size: size}, nil // nothing searchable: nothing matches
 		}
-		// Guides are indexed under -id, steps under their id.
-		query += ` AND g.id IN (
-			SELECT -rowid FROM search_index WHERE search_index MATCH ? AND rowid < 0
-			UNION SELECT st.guide_id FROM steps st WHERE st.id IN (
-				SELECT rowid FROM search_index WHERE search_index MATCH ? AND rowid > 0))`
-		args = append(args, match, match)
+		if g.db.Dialect() == db.Postgres {
+			// The search columns of migration 00007; see Search.
+			query += ` AND g.id IN (
+				SELECT id FROM guides WHERE search @@ plainto_tsquery('english', ?)
+				UNION SELECT guide_id FROM steps WHERE search @@ plainto_tsquery('english', ?))`
+			words := strings.ReplaceAll(match, `"`, "")
+			args = append(args, words, words)
+		} else {
+			// Guides are indexed under -id, steps under their id.
+			query += ` AND g.id IN (
+				SELECT -rowid FROM search_index WHERE search_index MATCH ? AND rowid < 0
+				UNION SELECT st.guide_id FROM steps st WHERE st.id IN (
+					SELECT rowid FROM search_index WHERE search_index MATCH ? AND rowid > 0))`
+			args = append(args, match, match)
+		}
 	}
 	query += order + ` LIMIT ? OFFSET ?`
 	args = append(args, size+1, (page-1)*size)

@@ -109,6 +109,33 @@ func (s *Search) Search(ctx context.Context, q string, page, size int) ([]Search
 	if match == "" {
 		return nil, p, nil
 	}
+	var rows []searchRow
+	var err error
+	if s.db.Dialect() == db.Postgres {
+		rows, err = s.searchPostgres(ctx, match, page, size)
+	} else {
+		rows, err = s.searchSQLite(ctx, match, page, size)
+	}
+	if err != nil {
+		return nil, p, fmt.Errorf("search: %w", err)
+	}
+	if len(rows) > size {
+		p.HasNext = true
+		rows = rows[:size]
+	}
+	hits := make([]SearchHit, len(rows))
+	for i, r := range rows {
+		hits[i] = SearchHit{
+			GuideID: r.GuideID, GuideSlug: r.Slug, GuideTitle: r.GuideTitle, PublishedAt: r.PublishedAt,
+			StepPosition: r.Position, StepTitle: r.StepTitle, Snippet: ParseSnippet(r.Snip),
+		}
+	}
+	return hits, p, nil
+}
+
+// searchSQLite asks the FTS5 index for a page of matches (one more than
+// size, to tell whether another page follows).
+func (s *Search) searchSQLite(ctx context.Context, match string, page, size int) ([]searchRow, error) {
 	// Rows with docid (the FTS5 rowid) < 0 are guides (docid = -id), the
 	// others steps. bm25() is lower for better matches. Drafts are in the
 	// index; the join keeps published guides only.
@@ -125,21 +152,36 @@ func (s *Search) Search(ctx context.Context, q string, page, size int) ([]Search
 		WHERE g.published_at IS NOT NULL
 		ORDER BY m.score, g.published_at, g.id, position
 		LIMIT ? OFFSET ?`, markStart, markEnd, match, size+1, (page-1)*size)
-	if err != nil {
-		return nil, p, fmt.Errorf("search: %w", err)
-	}
-	if len(rows) > size {
-		p.HasNext = true
-		rows = rows[:size]
-	}
-	hits := make([]SearchHit, len(rows))
-	for i, r := range rows {
-		hits[i] = SearchHit{
-			GuideID: r.GuideID, GuideSlug: r.Slug, GuideTitle: r.GuideTitle, PublishedAt: r.PublishedAt,
-			StepPosition: r.Position, StepTitle: r.StepTitle, Snippet: ParseSnippet(r.Snip),
-		}
-	}
-	return hits, p, nil
+	return rows, err
+}
+
+// searchPostgres is searchSQLite on PostgreSQL's full-text search: the
+// search columns of guides and steps (migration 00007), every word
+// required (plainto_tsquery reads no operators, so hostile syntax is only
+// words), ranked by ts_rank, with ts_headline's snippet marked as FTS5's
+// is. Only published guides' rows are read.
+func (s *Search) searchPostgres(ctx context.Context, match string, page, size int) ([]searchRow, error) {
+	words := strings.ReplaceAll(match, `"`, "")
+	headline := "StartSel=" + markStart + ", StopSel=" + markEnd + ", MaxWords=16, MinWords=6, ShortWord=2"
+	var rows []searchRow
+	err := s.db.Select(ctx, &rows, `
+		WITH q AS (SELECT plainto_tsquery('english', ?) AS q)
+		SELECT m.docid, m.snip, g.id AS guide_id, g.slug, g.title AS guide_title, g.published_at,
+		       m.position, m.step_title
+		FROM (SELECT -g.id AS docid, g.id AS guide_id, 0 AS position, '' AS step_title,
+		             ts_headline('english', g.title || ' ' || g.summary, q.q, ?) AS snip,
+		             ts_rank(g.search, q.q) AS score
+		      FROM guides g, q WHERE g.search @@ q.q AND g.published_at IS NOT NULL
+		      UNION ALL
+		      SELECT st.id, st.guide_id, st.position, st.title,
+		             ts_headline('english', st.title || ' ' || st.body_md, q.q, ?),
+		             ts_rank(st.search, q.q)
+		      FROM steps st JOIN guides sg ON sg.id = st.guide_id, q
+		      WHERE st.search @@ q.q AND sg.published_at IS NOT NULL) m
+		JOIN guides g ON g.id = m.guide_id
+		ORDER BY m.score DESC, g.published_at, g.id, m.position
+		LIMIT ? OFFSET ?`, words, headline, headline, size+1, (page-1)*size)
+	return rows, err
 }
 
 // ParseSnippet splits a snippet with match markers into segments, with
