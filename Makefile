@@ -15,7 +15,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOSEC       := github.com/securego/gosec/v2/cmd/gosec@v2.30.0
 GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 
-.PHONY: run build generate check-generated test test-short lint vet cover fuzz bench bench-go clean
+.PHONY: run build generate check-generated test test-postgres test-short lint vet cover fuzz bench bench-go clean
 
 ## run: start Stepwise on SQLite (./data/stepwise.db) with the built-in guide at http://127.0.0.1:8080
 run:
@@ -44,6 +44,10 @@ vet:
 ## test: every test (unit, integration, browser, fuzz seeds) with the race detector
 test: check-generated vet
 	$(GO) test -tags $(TAGS) -race -count=1 -parallel $(PARALLEL) ./...
+
+## test-postgres: the model suites again, each test on a fresh schema of the PostgreSQL at 127.0.0.1:5432
+test-postgres:
+	STEPWISE_TEST_DATABASE=postgres $(GO) test -tags $(TAGS) -race -count=1 -parallel $(PARALLEL) ./models/...
 
 ## test-short: the same without the browser tests
 test-short:

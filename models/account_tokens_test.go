@@ -1,10 +1,12 @@
 package models_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -34,11 +36,11 @@ func TestTokensIssueStoresOnlyTheHash(t *testing.T) {
 	if string(stored) != string(want[:]) {
 		t.Errorf("stored %x, want the SHA-256 of the token", stored)
 	}
-	var n int
-	if err := m.DB().Get(ctx, &n, `SELECT count(*) FROM account_tokens WHERE instr(token_hash, ?) > 0`, []byte(tok)); err != nil {
+	var hashes [][]byte
+	if err := m.DB().Select(ctx, &hashes, `SELECT token_hash FROM account_tokens`); err != nil {
 		t.Fatal(err)
 	}
-	if n != 0 {
+	if slices.ContainsFunc(hashes, func(h []byte) bool { return bytes.Contains(h, []byte(tok)) }) {
 		t.Errorf("the token itself reached the database")
 	}
 }

@@ -223,7 +223,7 @@ func TestBuiltinGuideQuizzes(t *testing.T) {
 	// Simulate a database from before quizzes: no questions, not loaded;
 	// an author retitled step 2 and wrote their own question on step 3.
 	db := testDB(m)
-	for _, q := range []string{`DELETE FROM quiz_questions`, `UPDATE guides SET builtin_quizzes_loaded = 0`,
+	for _, q := range []string{`DELETE FROM quiz_questions`, `UPDATE guides SET builtin_quizzes_loaded = FALSE`,
 		`UPDATE steps SET title = 'Mine' WHERE position = 2`} {
 		if _, err := db.Exec(ctx, q); err != nil {
 			t.Fatal(err)

@@ -48,6 +48,8 @@ type Segment struct {
 const (
 	markStart = "\uE000"
 	markEnd   = "\uE001"
+	// markLT stands for '<' while PostgreSQL builds a snippet.
+	markLT = "\uE002"
 )
 
 // Search is the SQLite implementation of Searcher. The index
@@ -159,28 +161,33 @@ func (s *Search) searchSQLite(ctx context.Context, match string, page, size int)
 // search columns of guides and steps (migration 00007), every word
 // required (plainto_tsquery reads no operators, so hostile syntax is only
 // words), ranked by ts_rank, with ts_headline's snippet marked as FTS5's
-// is. Only published guides' rows are read.
+// is. Only published guides' rows are read. ts_headline drops what looks
+// like an HTML tag, so '<' goes in as markLT and comes back after: the
+// snippet is the text as written (templates escape it).
 func (s *Search) searchPostgres(ctx context.Context, match string, page, size int) ([]searchRow, error) {
 	words := strings.ReplaceAll(match, `"`, "")
-	headline := "StartSel=" + markStart + ", StopSel=" + markEnd + ", MaxWords=16, MinWords=6, ShortWord=2"
+	headline := "StartSel=" + markStart + ", StopSel=" + markEnd + ", MaxWords=16, MinWords=12, ShortWord=2"
 	var rows []searchRow
 	err := s.db.Select(ctx, &rows, `
 		WITH q AS (SELECT plainto_tsquery('english', ?) AS q)
 		SELECT m.docid, m.snip, g.id AS guide_id, g.slug, g.title AS guide_title, g.published_at,
 		       m.position, m.step_title
 		FROM (SELECT -g.id AS docid, g.id AS guide_id, 0 AS position, '' AS step_title,
-		             ts_headline('english', g.title || ' ' || g.summary, q.q, ?) AS snip,
+		             ts_headline('english', replace(g.title || ' ' || g.summary, '<', ?), q.q, ?) AS snip,
 		             ts_rank(g.search, q.q) AS score
 		      FROM guides g, q WHERE g.search @@ q.q AND g.published_at IS NOT NULL
 		      UNION ALL
 		      SELECT st.id, st.guide_id, st.position, st.title,
-		             ts_headline('english', st.title || ' ' || st.body_md, q.q, ?),
+		             ts_headline('english', replace(st.title || ' ' || st.body_md, '<', ?), q.q, ?),
 		             ts_rank(st.search, q.q)
 		      FROM steps st JOIN guides sg ON sg.id = st.guide_id, q
 		      WHERE st.search @@ q.q AND sg.published_at IS NOT NULL) m
 		JOIN guides g ON g.id = m.guide_id
 		ORDER BY m.score DESC, g.published_at, g.id, m.position
-		LIMIT ? OFFSET ?`, words, headline, headline, size+1, (page-1)*size)
+		LIMIT ? OFFSET ?`, words, markLT, headline, markLT, headline, size+1, (page-1)*size)
+	for i := range rows {
+		rows[i].Snip = strings.ReplaceAll(rows[i].Snip, markLT, "<")
+	}
 	return rows, err
 }
 

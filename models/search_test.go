@@ -73,11 +73,10 @@ func TestSearchSkipsDrafts(t *testing.T) {
 	m := searchModels(t)
 	ctx := context.Background()
 	now := time.Now().UTC()
-	res, err := m.DB().Exec(ctx, `INSERT INTO guides (slug, title, summary, created_at, updated_at) VALUES ('secret', 'Secret zebra plans', 'hidden', ?, ?)`, now, now)
-	if err != nil {
+	var id int64
+	if err := m.DB().GetWrite(ctx, &id, `INSERT INTO guides (slug, title, summary, created_at, updated_at) VALUES ('secret', 'Secret zebra plans', 'hidden', ?, ?) RETURNING id`, now, now); err != nil {
 		t.Fatal(err)
 	}
-	id, _ := res.LastInsertId()
 	if _, err := m.DB().Exec(ctx, `INSERT INTO steps (guide_id, position, title, body_md, created_at, updated_at) VALUES (?, 1, 'Zebra step', 'zebra crossing', ?, ?)`, id, now, now); err != nil {
 		t.Fatal(err)
 	}

@@ -27,8 +27,20 @@ func New(t testing.TB) *db.DB {
 // test asks for name, so the seeding (the built-in guide, say) is paid
 // once rather than by every test. Tests that ask for the same name must
 // pass the same seed.
+//
+// With STEPWISE_TEST_DATABASE=postgres (make test-postgres) the database is
+// a fresh, migrated and seeded schema on the tests' PostgreSQL instead.
 func NewSeeded(t testing.TB, name string, seed func(context.Context, *db.DB) error) *db.DB {
 	t.Helper()
+	if os.Getenv("STEPWISE_TEST_DATABASE") == "postgres" {
+		d := NewPostgres(t)
+		if seed != nil {
+			if err := seed(context.Background(), d); err != nil {
+				t.Fatalf("seed %q: %v", name, err)
+			}
+		}
+		return d
+	}
 	image, err := templateImage(name, seed)
 	if err != nil {
 		t.Fatalf("build the template database %q: %v", name, err)

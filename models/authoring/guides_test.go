@@ -87,8 +87,8 @@ func TestUpdateGuide(t *testing.T) {
 func TestSetPublished(t *testing.T) {
 	t.Parallel()
 	k := newDesk(t)
-	k.exec(`INSERT INTO webhooks (user_id, url, secret, events, created_at) VALUES (?, 'https://hooks.example.com/x', x'00', ?, ?)`,
-		k.admin.ID, models.EventGuidePublished, time.Now().UTC())
+	k.exec(`INSERT INTO webhooks (user_id, url, secret, events, created_at) VALUES (?, 'https://hooks.example.com/x', ?, ?, ?)`,
+		k.admin.ID, []byte{0}, models.EventGuidePublished, time.Now().UTC())
 	r, err := k.ops.SetPublished(k.ctx, k.co, "draft", true)
 	if err != nil || r.PublishedAt == nil {
 		t.Fatalf("publish: %+v, %v", r, err)

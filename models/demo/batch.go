@@ -89,13 +89,13 @@ func (b *inserter) flush(ctx context.Context) error {
 	var err error
 	if n == b.size {
 		if b.full == nil {
-			if b.full, err = b.tx.PrepareContext(ctx, b.query(n)); err != nil {
+			if b.full, err = b.tx.PrepareContext(ctx, b.tx.Rebind(b.query(n))); err != nil {
 				return fmt.Errorf("insert into %s: prepare: %w", b.table, err)
 			}
 		}
 		_, err = b.full.ExecContext(ctx, b.args...)
 	} else {
-		_, err = b.tx.ExecContext(ctx, b.query(n), b.args...)
+		_, err = b.tx.ExecContext(ctx, b.tx.Rebind(b.query(n)), b.args...)
 	}
 	if err != nil {
 		return fmt.Errorf("insert into %s: %w", b.table, err)

@@ -101,7 +101,7 @@ func insertDemoGuides(ctx context.Context, tx *batchTx, guides []demoGuide, prog
 	steps := make([]stepRef, 0, len(guides)*len(guides[0].steps))
 	for _, g := range guides {
 		var ids []int64
-		err := tx.tx.SelectContext(ctx, &ids, `SELECT id FROM steps WHERE guide_id = ? ORDER BY position`, guideIDs[g.slug])
+		err := tx.tx.SelectContext(ctx, &ids, tx.tx.Rebind(`SELECT id FROM steps WHERE guide_id = ? ORDER BY position`), guideIDs[g.slug])
 		if err != nil {
 			return nil, fmt.Errorf("demo steps: %w", err)
 		}
@@ -157,7 +157,7 @@ var demoTagAreas = map[string]string{"go": "backend", "sql": "databases", "bash"
 // the same as before tags existed).
 func insertDemoTags(ctx context.Context, tx *batchTx, guides []demoGuide, guideIDs map[string]int64) error {
 	for _, tag := range []string{"go", "sql", "bash", "backend", "databases", "operations"} {
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO tags (name) VALUES (?) ON CONFLICT (name) DO NOTHING`, tag); err != nil {
+		if _, err := tx.tx.ExecContext(ctx, tx.tx.Rebind(`INSERT INTO tags (name) VALUES (?) ON CONFLICT (name) DO NOTHING`), tag); err != nil {
 			return fmt.Errorf("demo tags: %w", err)
 		}
 	}

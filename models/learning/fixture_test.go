@@ -48,8 +48,8 @@ func newLab(t *testing.T) *lab {
 	l.author = l.user("author@example.com", models.RoleAuthor)
 	admin := l.user("admin@example.com", models.RoleAdmin)
 	l.exec(`UPDATE guides SET published_at = NULL, author_id = ? WHERE slug = 'draft-lab'`, l.author.ID)
-	l.exec(`INSERT INTO webhooks (user_id, url, secret, events, created_at) VALUES (?, 'https://hooks.example.com/lab', x'00', ?, ?)`,
-		admin.ID, models.EventStepCompleted+","+models.EventGuideCompleted, time.Now().UTC())
+	l.exec(`INSERT INTO webhooks (user_id, url, secret, events, created_at) VALUES (?, 'https://hooks.example.com/lab', ?, ?, ?)`,
+		admin.ID, []byte{0}, models.EventStepCompleted+","+models.EventGuideCompleted, time.Now().UTC())
 	if err := d.Get(ctx, &l.question, `
 		SELECT q.id FROM quiz_questions q JOIN steps s ON s.id = q.step_id JOIN guides g ON g.id = s.guide_id
 		WHERE g.slug = 'lab'`); err != nil {
