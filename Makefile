@@ -45,9 +45,11 @@ vet:
 test: check-generated vet
 	$(GO) test -tags $(TAGS) -race -count=1 -parallel $(PARALLEL) ./...
 
-## test-postgres: the model suites again, each test on a fresh schema of the PostgreSQL at 127.0.0.1:5432
+## test-postgres: the model, handler and API suites again, each test on a fresh schema of the PostgreSQL at 127.0.0.1:5432
+# The browser tests (skipped by -short) check what happens in the browser
+# and run once, in make test.
 test-postgres:
-	STEPWISE_TEST_DATABASE=postgres $(GO) test -tags $(TAGS) -race -count=1 -parallel $(PARALLEL) ./models/...
+	STEPWISE_TEST_DATABASE=postgres $(GO) test -tags $(TAGS) -race -count=1 -short -parallel $(PARALLEL) ./models/... ./handlers/...
 
 ## test-short: the same without the browser tests
 test-short:

@@ -39,6 +39,9 @@ type DB struct {
 	// queries counts statements run through Get, Select, Exec and
 	// GetWrite, so tests can prove a page's query count is fixed.
 	queries atomic.Int64
+	// retries counts transactions run again after a serialization
+	// failure (tx.go; PostgreSQL only).
+	retries atomic.Int64
 
 	// dialect is the database's kind; "" is SQLite.
 	dialect Dialect

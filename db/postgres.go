@@ -34,6 +34,18 @@ func (d *DB) Dialect() Dialect {
 	return d.dialect
 }
 
+// SkipLocked is the clause that ends a SELECT whose rows a worker is about
+// to claim: on PostgreSQL it locks the rows of table alias (FOR UPDATE OF
+// alias SKIP LOCKED) so that concurrent claimers take different rows
+// without waiting; SQLite, whose single writer runs one claim at a time,
+// needs none.
+func (d *DB) SkipLocked(alias string) string {
+	if d.Dialect() != Postgres {
+		return ""
+	}
+	return " FOR UPDATE OF " + alias + " SKIP LOCKED"
+}
+
 // openPostgres opens a pool on the PostgreSQL server at url through pgx's
 // database/sql driver. PostgreSQL takes many writers at once, so the
 // writer and the readers are one pool; sqlx's Rebind turns the models'

@@ -162,10 +162,95 @@ func TestPostgresSessionStore(t *testing.T) {
 	if _, ok, err := s.FindCtx(ctx, "gone"); err != nil || ok {
 		t.Errorf("expired session found: %v %v", ok, err)
 	}
+	if _, ok, err := s.FindCtx(ctx, "li\x00ve"); err != nil || ok {
+		t.Errorf("a forged token holding a NUL: %v %v, want no session and no error", ok, err)
+	}
 	if err := s.DeleteCtx(ctx, "live"); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok, err := s.FindCtx(ctx, "live"); err != nil || ok {
 		t.Errorf("deleted session found: %v %v", ok, err)
+	}
+}
+
+// TestPostgresTransactionsAreSerializable: twenty transactions that each
+// read a counter and write it back one higher, all at once, on two
+// separate pools (two instances). SQLite's single writer would run them one
+// after another; on PostgreSQL WithTx's SERIALIZABLE isolation and retries
+// must give the same result, where READ COMMITTED loses updates.
+func TestPostgresTransactionsAreSerializable(t *testing.T) {
+	t.Parallel()
+	a, url := openPostgres(t)
+	b, err := db.Open(url, db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = b.Close() })
+	ctx := context.Background()
+	if _, err := a.Exec(ctx, `CREATE TABLE counter (n INTEGER NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Exec(ctx, `INSERT INTO counter (n) VALUES (0)`); err != nil {
+		t.Fatal(err)
+	}
+	const n = 20
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		d := a
+		if i%2 == 1 {
+			d = b
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- d.WithTx(ctx, func(ctx context.Context) error {
+				var v int
+				if err := d.Get(ctx, &v, `SELECT n FROM counter`); err != nil {
+					return err
+				}
+				time.Sleep(time.Millisecond) // let the others read the same value
+				_, err := d.Exec(ctx, `UPDATE counter SET n = ?`, v+1)
+				return err
+			})
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("a transaction failed: %v", err)
+		}
+	}
+	var got int
+	if err := a.Get(ctx, &got, `SELECT n FROM counter`); err != nil {
+		t.Fatal(err)
+	}
+	if got != n {
+		t.Errorf("counter after %d increments: %d (updates were lost)", n, got)
+	}
+	if a.TxRetries()+b.TxRetries() == 0 {
+		t.Error("no transaction was retried: the test did not make them collide")
+	}
+}
+
+// TestPostgresCheckWriteRefusesAReadOnlyServer: readiness fails on a
+// PostgreSQL that takes no writes (a standby, or one set read-only),
+// where beginning a transaction still works.
+func TestPostgresCheckWriteRefusesAReadOnlyServer(t *testing.T) {
+	t.Parallel()
+	_, url := openPostgres(t)
+	ro, err := db.Open(url+"&default_transaction_read_only=on", db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ro.Close() })
+	ctx := context.Background()
+	if err := ro.CheckWrite(ctx); err == nil || !strings.Contains(err.Error(), "read-only") {
+		t.Errorf("CheckWrite on a read-only server: %v, want a read-only error", err)
+	}
+	rw, _ := openPostgres(t)
+	if err := rw.CheckWrite(ctx); err != nil {
+		t.Errorf("CheckWrite on a writable server: %v", err)
 	}
 }

@@ -2,7 +2,10 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"math/rand/v2"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -17,11 +20,65 @@ func txFrom(ctx context.Context) *sqlx.Tx {
 // WithTx runs fn in a transaction carried by the context it receives, so
 // model methods called with that context compose into one unit of work.
 // A nested call joins the outer transaction. fn's error rolls back.
-func (d *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) (err error) {
+//
+// The models' rules were written for SQLite, whose single writer runs
+// transactions one after another. PostgreSQL gets the same guarantee from
+// SERIALIZABLE isolation: a transaction that would see another's writes
+// out of order fails with a serialization failure instead, and WithTx runs
+// fn again on a fresh transaction (up to maxTxAttempts times, after a
+// short random pause), so fn must not have effects outside the database.
+func (d *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	if txFrom(ctx) != nil {
 		return fn(ctx)
 	}
-	tx, err := d.W.BeginTxx(ctx, nil)
+	if d.Dialect() != Postgres {
+		return d.runTx(ctx, nil, fn)
+	}
+	serializable := &sql.TxOptions{Isolation: sql.LevelSerializable}
+	for attempt := 1; ; attempt++ {
+		err := d.runTx(ctx, serializable, fn)
+		if err == nil || attempt == maxTxAttempts || !retryable(err) {
+			return err
+		}
+		d.retries.Add(1)
+		if err := pause(ctx, attempt); err != nil {
+			return err
+		}
+	}
+}
+
+// maxTxAttempts bounds how often WithTx runs a transaction that keeps
+// failing to serialize; the last failure is returned.
+const maxTxAttempts = 10
+
+// TxRetries returns how many transactions were run again after a
+// serialization failure (always 0 on SQLite).
+func (d *DB) TxRetries() int64 { return d.retries.Load() }
+
+// retryable reports whether err is PostgreSQL's serialization failure
+// or deadlock, after which the same transaction may well succeed.
+func retryable(err error) bool {
+	code := pgErrorCode(err)
+	return code == "40001" || code == "40P01"
+}
+
+// pause waits a random time that grows with attempt (at most about 50 ms),
+// so transactions that collided do not collide again in step.
+func pause(ctx context.Context, attempt int) error {
+	limit := time.Millisecond << min(attempt, 6)
+	t := time.NewTimer(rand.N(limit) + time.Millisecond)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// runTx is one attempt: begin, fn, commit; fn's error rolls back.
+func (d *DB) runTx(ctx context.Context, opts *sql.TxOptions, fn func(ctx context.Context) error) (err error) {
+	tx, err := d.W.BeginTxx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
 	}

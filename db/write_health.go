@@ -41,15 +41,28 @@ func (h *writeHealth) recentlyFull() bool {
 }
 
 // CheckWrite proves that a write could run now: it takes the writer
-// connection and SQLite's write lock (BEGIN IMMEDIATE) within ctx and rolls
-// back, so a writer held by a stuck transaction, another process holding
+// connection and SQLite's write lock (BEGIN IMMEDIATE), or a PostgreSQL
+// transaction that is not read-only, within ctx and rolls back, so a writer held by a stuck transaction, another process holding
 // the lock, or a closed database all fail it once ctx ends. It also fails
 // while real writes have recently failed for lack of space.
 func (d *DB) CheckWrite(ctx context.Context) error {
 	if d.health.recentlyFull() {
 		return ErrStorageFull
 	}
-	err := d.WithTx(ctx, func(context.Context) error { return errProbe })
+	err := d.WithTx(ctx, func(ctx context.Context) error {
+		if d.Dialect() == Postgres {
+			// A server in recovery (a standby after a fail-over) or set
+			// read-only takes the transaction but no write.
+			var ro string
+			if err := d.Get(ctx, &ro, `SHOW transaction_read_only`); err != nil {
+				return err
+			}
+			if ro == "on" {
+				return errReadOnly
+			}
+		}
+		return errProbe
+	})
 	if errors.Is(err, errProbe) {
 		return nil
 	}
@@ -58,6 +71,9 @@ func (d *DB) CheckWrite(ctx context.Context) error {
 	}
 	return fmt.Errorf("db: write path: %w", err)
 }
+
+// errReadOnly is CheckWrite's error on a PostgreSQL that takes no writes.
+var errReadOnly = errors.New("db: the PostgreSQL server is read-only")
 
 // MarkStorageFull records a storage-full failure seen outside the
 // database (writing an uploaded file), so readiness reports it too.

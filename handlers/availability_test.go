@@ -18,6 +18,7 @@ import (
 // lack of space, though reads and /healthz still work.
 func TestReadinessProvesTheWritePath(t *testing.T) {
 	t.Parallel()
+	dbtest.SQLiteOnly(t, "a stuck transaction holds SQLite's single writer; PostgreSQL has a pool")
 	srv := newServer(t)
 	c := srv.client()
 	wantStatus(t, c.get("/readyz"), http.StatusOK)
@@ -60,9 +61,11 @@ func TestReadinessDrains(t *testing.T) {
 	wantStatus(t, c.get("/healthz"), http.StatusOK)
 }
 
-// TestStuckWriteBecomesAnError: a write that cannot get the writer before
-// the request's deadline answers 503 with Retry-After and a log line,
-// instead of hanging; once the writer is free, the same write succeeds.
+// TestStuckWriteBecomesAnError: a write that cannot get the writer (SQLite)
+// or its table's lock (PostgreSQL) before the request's deadline answers
+// 503 with Retry-After and a log line, instead of hanging: the query does
+// not outlive the deadline. Once the writer is free, the same write
+// succeeds.
 func TestStuckWriteBecomesAnError(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, func(d *root.Config) { d.RequestTimeout = 2 * time.Second })
@@ -72,10 +75,7 @@ func TestStuckWriteBecomesAnError(t *testing.T) {
 	const step = "/guides/backend-web-development/steps/1"
 	tok := c.csrf(step)
 
-	conn, err := srv.DB.W.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	release := holdWrites(t, srv.DB, "progress")
 	r := c.post(step+"/complete", url.Values{"csrf_token": {tok}})
 	wantStatus(t, r, http.StatusServiceUnavailable)
 	if r.Header.Get("Retry-After") == "" {
@@ -90,9 +90,32 @@ func TestStuckWriteBecomesAnError(t *testing.T) {
 	if n := srv.progressRows("stuck@example.com"); n != 0 {
 		t.Fatalf("%d progress rows after a refused write", n)
 	}
-	_ = conn.Close()
+	release()
 	wantStatus(t, c.post(step+"/complete", url.Values{"csrf_token": {tok}}), http.StatusSeeOther)
 	if n := srv.progressRows("stuck@example.com"); n != 1 {
 		t.Fatalf("%d progress rows after the write, want 1", n)
 	}
+}
+
+// holdWrites stops writes to table until release is called: on SQLite by
+// holding the only writer connection, on PostgreSQL by a transaction that
+// holds the table's EXCLUSIVE lock (reads go on).
+func holdWrites(t *testing.T, d *db.DB, table string) (release func()) {
+	t.Helper()
+	ctx := context.Background()
+	if d.Dialect() != db.Postgres {
+		conn, err := d.W.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return func() { _ = conn.Close() }
+	}
+	tx, err := d.W.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(ctx, "LOCK TABLE "+table+" IN EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	return func() { _ = tx.Rollback() }
 }

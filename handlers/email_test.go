@@ -130,9 +130,10 @@ func TestVerificationLinkRefusals(t *testing.T) {
 	c.signup("refuse@example.com", "Ref", strongPassword)
 	link := srv.mailLink("refuse@example.com", "Confirm")
 
-	for _, bad := range []string{"/email/verify", "/email/verify?token=garbage", "/email/verify?token=" + strings.Repeat("A", 43), "/email/verify?token=%00%ff"} {
+	for _, bad := range []string{"/email/verify", "/email/verify?token=garbage", "/email/verify?token=" + strings.Repeat("A", 43), "/email/verify?token=%01%ff"} {
 		wantLinkError(t, c.get(bad), http.StatusNotFound, "not valid")
 	}
+	wantStatus(t, c.get("/email/verify?token=%00%ff"), http.StatusBadRequest) // refused before the handler (nul_text.go)
 	srv.expireTokens(models.PurposeVerifyEmail)
 	wantLinkError(t, c.get(link), http.StatusConflict, "expired")
 	if got := c.get("/account").testid(t, "email-unverified").Length(); got != 1 {

@@ -90,14 +90,14 @@ func draftGuide(t *testing.T, srv *server, slug, email string) int64 {
 	var id int64
 	err := srv.DB.GetWrite(ctx, &id, `
 		INSERT INTO guides (slug, title, summary, difficulty, author_id, created_at, updated_at)
-		VALUES (?, ?, 'A draft.', 'beginner', ?, datetime('now'), datetime('now')) RETURNING id`,
+		VALUES (?, ?, 'A draft.', 'beginner', ?, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id`,
 		slug, "Draft "+slug, mustUser(t, srv, email).ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := srv.DB.Exec(ctx, `
 		INSERT INTO steps (guide_id, position, title, body_md, body_html, created_at, updated_at)
-		VALUES (?, 1, 'First', 'Hello', '<p>Hello</p>', datetime('now'), datetime('now'))`, id); err != nil {
+		VALUES (?, 1, 'First', 'Hello', '<p>Hello</p>', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`, id); err != nil {
 		t.Fatal(err)
 	}
 	return id
@@ -222,7 +222,7 @@ func TestImageUploadServeAndDelete(t *testing.T) {
 	}
 
 	// Published: everyone, cached for a year.
-	if _, err := srv.DB.Exec(context.Background(), `UPDATE guides SET published_at = datetime('now') WHERE slug = 'pictures'`); err != nil {
+	if _, err := srv.DB.Exec(context.Background(), `UPDATE guides SET published_at = CURRENT_TIMESTAMP WHERE slug = 'pictures'`); err != nil {
 		t.Fatal(err)
 	}
 	got = anon.get(imgURL)
@@ -270,7 +270,7 @@ func TestImagesPanelAndExportRunAFixedNumberOfQueries(t *testing.T) {
 	for i := 2; i <= 30; i++ {
 		if _, err := srv.DB.Exec(context.Background(), `
 			INSERT INTO steps (guide_id, position, title, body_md, body_html, created_at, updated_at)
-			VALUES (?, ?, 'S', 'B', '<p>B</p>', datetime('now'), datetime('now'))`, id, i); err != nil {
+			VALUES (?, ?, 'S', 'B', '<p>B</p>', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`, id, i); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -14,7 +14,8 @@ func registerRoutes(app *fiber.App, d Deps, p *pageHandlers, e *errorPages) {
 	// a request id and a logger, one access-log line, and errors rendered
 	// by e; then the security headers; the body, read within its route's
 	// limit (so an upload's slow arrival does not eat the request's
-	// deadline, which starts once it is in).
+	// deadline, which starts once it is in), refused if its text holds a
+	// NUL (nul_text.go).
 	// Metrics wrap the request log, which renders errors, so they count
 	// the status the client got.
 	app.Use(forwardedFor(d.TrustedProxies))
@@ -23,7 +24,7 @@ func registerRoutes(app *fiber.App, d Deps, p *pageHandlers, e *errorPages) {
 	}
 	app.Use(requestLog(d.Logger, e))
 	app.Use(securityHeaders)
-	app.Use(limitBodies(d.Limits))
+	app.Use(limitBodies(d.Limits), refuseNULText)
 	app.Use(requestDeadline(d.RequestTimeout))
 
 	// Health and static files need no session.

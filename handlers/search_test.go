@@ -9,6 +9,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"stepwise/db/dbtest"
 )
 
 // loadGuides stores n published guides "cat-1" … "cat-n", each with one
@@ -79,8 +81,14 @@ func TestSearchPage(t *testing.T) {
 	}
 
 	// Search syntax is only words: "and or not" finds the text with them.
-	if r := c.get("/search?q=" + url.QueryEscape(`AND OR NOT (`)); r.StatusCode != http.StatusOK || r.testid(t, "search-hit").Length() == 0 {
-		t.Errorf("q=AND OR NOT (: status %d, %d hits; want 200 with hits", r.StatusCode, r.testid(t, "search-hit").Length())
+	// (PostgreSQL's English configuration drops them as stop words, so
+	// there a word that is not one goes with them.)
+	hostile := `AND OR NOT (`
+	if dbtest.OnPostgres() {
+		hostile = `AND OR NOT ( quokka`
+	}
+	if r := c.get("/search?q=" + url.QueryEscape(hostile)); r.StatusCode != http.StatusOK || r.testid(t, "search-hit").Length() == 0 {
+		t.Errorf("q=%s: status %d, %d hits; want 200 with hits", hostile, r.StatusCode, r.testid(t, "search-hit").Length())
 	}
 
 	// A draft's words are not found by anyone but also never leak.

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -42,14 +41,14 @@ func stepAt(c *fiber.Ctx, steps stepPager) (models.Guide, models.Step, error) {
 // which find it and decide who may act on it (a :n that is not a
 // positive number is not found there).
 func stepRef(c *fiber.Ctx) learning.StepRef {
-	n, _ := strconv.Atoi(c.Params("n"))
+	n, _ := models.StepNumber(c.Params("n"))
 	return learning.StepRef{Guide: c.Params("slug"), Step: n}
 }
 
 // stepNumber parses the 1-based :n parameter; anything else is a 404.
 func stepNumber(c *fiber.Ctx) (int, error) {
-	n, err := strconv.Atoi(c.Params("n"))
-	if err != nil || n < 1 {
+	n, ok := models.StepNumber(c.Params("n"))
+	if !ok {
 		return 0, models.ErrNotFound
 	}
 	return n, nil

@@ -5,9 +5,22 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"stepwise/db"
 )
+
+// StepNumber parses a step's 1-based number as a URL writes it. ok is
+// false for anything but a positive number a position column can hold
+// (32 bits), so a huge number is "no such step" on either database
+// rather than an out-of-range error from PostgreSQL.
+func StepNumber(s string) (n int, ok bool) {
+	v, err := strconv.ParseInt(s, 10, 32)
+	if err != nil || v < 1 {
+		return 0, false
+	}
+	return int(v), true
+}
 
 // StepLink is a step as a table of contents lists it.
 type StepLink struct {

@@ -19,10 +19,13 @@ const (
 // doubling up to an hour between attempts, and no more attempts a day
 // after the first.
 const (
-	RetryFirst   = time.Minute
-	RetryMax     = time.Hour
-	RetryGiveUp  = 24 * time.Hour
-	deliveryRent = 2 * time.Minute // how long a claimed delivery is the worker's
+	RetryFirst  = time.Minute
+	RetryMax    = time.Hour
+	RetryGiveUp = 24 * time.Hour
+	// ClaimLease is how long a claimed delivery is its worker's: a
+	// worker (or instance) that dies mid-attempt loses it then, and
+	// another takes it again.
+	ClaimLease = 2 * time.Minute
 )
 
 // RetryDelay is how long to wait after the attempts-th failed attempt.
@@ -199,9 +202,12 @@ type Claimed struct {
 
 // Claim takes up to limit due deliveries, each the oldest pending one of
 // its subscription (so a subscription's events arrive in order), and
-// holds them for a few minutes so another worker leaves them alone. A
+// holds them for ClaimLease so another worker leaves them alone. A
 // worker that dies mid-attempt loses its hold and the delivery is tried
-// again.
+// again. On PostgreSQL, where several instances claim at once, rows
+// another instance is claiming are skipped rather than waited for (FOR
+// UPDATE SKIP LOCKED); SQLite's single writer claims one worker at a
+// time.
 func (w *Webhooks) Claim(ctx context.Context, limit int) ([]Claimed, error) {
 	if w.Sealer == nil {
 		return nil, ErrNoSealer
@@ -221,7 +227,7 @@ func (w *Webhooks) Claim(ctx context.Context, limit int) ([]Claimed, error) {
 			WHERE d.status = 'pending' AND d.next_attempt_at <= ?
 			  AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e
 			                  WHERE e.webhook_id = d.webhook_id AND e.status = 'pending' AND e.id < d.id)
-			ORDER BY d.next_attempt_at, d.id LIMIT ?`, at, limit)
+			ORDER BY d.next_attempt_at, d.id LIMIT ?`+w.db.SkipLocked("d"), at, limit)
 		if err != nil {
 			return fmt.Errorf("claim webhook deliveries: %w", err)
 		}
@@ -230,7 +236,7 @@ func (w *Webhooks) Claim(ctx context.Context, limit int) ([]Claimed, error) {
 			if r.FirstAttemptAt == nil {
 				r.FirstAttemptAt = &at
 			}
-			r.NextAttemptAt = at.Add(deliveryRent)
+			r.NextAttemptAt = at.Add(ClaimLease)
 			_, err := w.db.Exec(ctx, `UPDATE webhook_deliveries SET next_attempt_at = ?, first_attempt_at = ? WHERE id = ?`,
 				r.NextAttemptAt, *r.FirstAttemptAt, r.ID)
 			if err != nil {

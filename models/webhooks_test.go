@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -472,6 +474,96 @@ func TestSettingsBool(t *testing.T) {
 		}
 		if got, err := m.Settings.Bool(ctx, key); err != nil || got != want {
 			t.Errorf("after setting %v: got %v, %v", want, got, err)
+		}
+	}
+}
+
+// A worker that claimed a delivery and died (its instance was killed)
+// never records the attempt: nobody takes the delivery while its lease
+// runs, and the next claim after the lease takes it again, once.
+func TestWebhookClaimOfADeadWorkerIsTakenAgainAfterItsLease(t *testing.T) {
+	t.Parallel()
+	m := webhookModels(t)
+	ctx := context.Background()
+	c := &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	m.Webhooks.SetClock(c.now)
+	admin := userWithRole(t, m, "admin@example.com", models.RoleAdmin)
+	hook := subscribe(t, m, admin, models.EventUserCreated)
+	if _, err := m.Webhooks.SendTest(ctx, hook); err != nil {
+		t.Fatal(err)
+	}
+	dead, err := m.Webhooks.Claim(ctx, 10)
+	if err != nil || len(dead) != 1 {
+		t.Fatalf("first claim: %d, %v; want 1", len(dead), err)
+	}
+	// The worker dies here, before Record.
+	c.t = c.t.Add(models.ClaimLease - time.Second)
+	if again, _ := m.Webhooks.Claim(ctx, 10); len(again) != 0 {
+		t.Fatal("taken again while the dead worker's lease runs")
+	}
+	c.t = c.t.Add(time.Second)
+	again, err := m.Webhooks.Claim(ctx, 10)
+	if err != nil || len(again) != 1 || again[0].ID != dead[0].ID {
+		t.Fatalf("after the lease: %+v, %v; want the same delivery", again, err)
+	}
+	if err := m.Webhooks.Record(ctx, again[0], models.Attempt{StatusCode: 200}); err != nil {
+		t.Fatal(err)
+	}
+	d := queued(t, m, hook)[0]
+	if d.Status != models.DeliveryDelivered || d.Attempts != 1 {
+		t.Errorf("after the retry: status %q, attempts %d; want delivered after 1 recorded attempt", d.Status, d.Attempts)
+	}
+}
+
+// Workers claiming at once (instances, on PostgreSQL) never get the same
+// delivery: twenty deliveries on twenty subscriptions, eight claimers.
+func TestWebhookConcurrentClaimsNeverShareADelivery(t *testing.T) {
+	t.Parallel()
+	m := webhookModels(t)
+	ctx := context.Background()
+	admin := userWithRole(t, m, "admin@example.com", models.RoleAdmin)
+	const n = 20 // a user's most
+	for i := range n {
+		u := admin
+		u.Email = fmt.Sprintf("hook%d@example.com", i) // a URL of its own
+		hook := subscribe(t, m, u, models.EventUserCreated)
+		if _, err := m.Webhooks.SendTest(ctx, hook); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var (
+		mu   sync.Mutex
+		seen = map[int64]int{}
+		wg   sync.WaitGroup
+	)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				claimed, err := m.Webhooks.Claim(ctx, 3)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if len(claimed) == 0 {
+					return
+				}
+				mu.Lock()
+				for _, d := range claimed {
+					seen[d.ID]++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(seen) != n {
+		t.Errorf("claimed %d deliveries, want %d", len(seen), n)
+	}
+	for id, k := range seen {
+		if k != 1 {
+			t.Errorf("delivery %d claimed %d times", id, k)
 		}
 	}
 }

@@ -32,7 +32,7 @@ func New(t testing.TB) *db.DB {
 // a fresh, migrated and seeded schema on the tests' PostgreSQL instead.
 func NewSeeded(t testing.TB, name string, seed func(context.Context, *db.DB) error) *db.DB {
 	t.Helper()
-	if os.Getenv("STEPWISE_TEST_DATABASE") == "postgres" {
+	if OnPostgres() {
 		d := NewPostgres(t)
 		if seed != nil {
 			if err := seed(context.Background(), d); err != nil {

@@ -14,7 +14,8 @@ import (
 )
 
 // decode reads the request body into dst: a JSON content type, exactly
-// one JSON object, and no field dst does not have. Each refusal says
+// one JSON object, no field dst does not have, and no string holding a
+// NUL (nul_fields.go). Each refusal says
 // precisely what is wrong, so an integrator can fix the request at once.
 func decode(c *fiber.Ctx, dst any) error {
 	mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
@@ -38,6 +39,9 @@ func decode(c *fiber.Ctx, dst any) error {
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return bodyProblem("The body holds more than one JSON value; send exactly one object.")
+	}
+	if fe := nulFields(dst); fe != nil {
+		return invalid(fe)
 	}
 	return nil
 }

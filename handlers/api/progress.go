@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -20,8 +19,8 @@ type stepFinder interface {
 // stepNumber is the route's step number :n; 404 for anything but a
 // positive number.
 func stepNumber(c *fiber.Ctx) (int, error) {
-	n, err := strconv.Atoi(c.Params("n"))
-	if err != nil || n < 1 {
+	n, ok := models.StepNumber(c.Params("n"))
+	if !ok {
 		return 0, errNotFound
 	}
 	return n, nil
@@ -147,7 +146,7 @@ func (h *Progress) Show(c *fiber.Ctx) error {
 // find it and decide who may act on it (a :n that is not a positive
 // number is not found there).
 func stepRef(c *fiber.Ctx) learning.StepRef {
-	n, _ := strconv.Atoi(c.Params("n"))
+	n, _ := models.StepNumber(c.Params("n"))
 	return learning.StepRef{Guide: c.Params("slug"), Step: n}
 }
 
