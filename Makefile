@@ -15,7 +15,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOSEC       := github.com/securego/gosec/v2/cmd/gosec@v2.30.0
 GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 
-.PHONY: run build generate check-generated test test-postgres test-short lint vet cover fuzz bench bench-go clean
+.PHONY: run build generate check-generated test test-postgres test-cluster test-short lint vet cover fuzz bench bench-go clean
 
 ## run: start Stepwise on SQLite (./data/stepwise.db) with the built-in guide at http://127.0.0.1:8080
 run:
@@ -50,6 +50,10 @@ test: check-generated vet
 # and run once, in make test.
 test-postgres:
 	STEPWISE_TEST_DATABASE=postgres $(GO) test -tags $(TAGS) -race -count=1 -short -parallel $(PARALLEL) ./models/... ./handlers/...
+
+## test-cluster: three instances on PostgreSQL behind nginx under load, one killed and one restarted (about 90 s)
+test-cluster:
+	STEPWISE_CLUSTER_TEST=1 $(GO) test -tags $(TAGS) -race -count=1 -v -run '^TestCluster$$' ./cmd/stepwise/
 
 ## test-short: the same without the browser tests
 test-short:

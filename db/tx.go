@@ -26,7 +26,10 @@ func txFrom(ctx context.Context) *sqlx.Tx {
 // SERIALIZABLE isolation: a transaction that would see another's writes
 // out of order fails with a serialization failure instead, and WithTx runs
 // fn again on a fresh transaction (up to maxTxAttempts times, after a
-// short random pause), so fn must not have effects outside the database.
+// short random pause; the context's deadline bounds the whole), so fn
+// must not have effects outside the database. Conflicts come in bursts:
+// while a table is small PostgreSQL locks predicates on whole pages or the
+// whole table, so unrelated transactions collide until it grows.
 func (d *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	if txFrom(ctx) != nil {
 		return fn(ctx)
@@ -49,7 +52,7 @@ func (d *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) err
 
 // maxTxAttempts bounds how often WithTx runs a transaction that keeps
 // failing to serialize; the last failure is returned.
-const maxTxAttempts = 10
+const maxTxAttempts = 50
 
 // TxRetries returns how many transactions were run again after a
 // serialization failure (always 0 on SQLite).
@@ -62,11 +65,11 @@ func retryable(err error) bool {
 	return code == "40001" || code == "40P01"
 }
 
-// pause waits a random time that grows with attempt (at most about 50 ms),
+// pause waits a random time that grows with attempt (at most about 130 ms),
 // so transactions that collided do not collide again in step.
 func pause(ctx context.Context, attempt int) error {
-	limit := time.Millisecond << min(attempt, 6)
-	t := time.NewTimer(rand.N(limit) + time.Millisecond)
+	limit := time.Millisecond << min(attempt, 7)
+	t := time.NewTimer(rand.N(limit) + time.Millisecond) // #nosec G404 -- jitter, not a secret
 	defer t.Stop()
 	select {
 	case <-ctx.Done():

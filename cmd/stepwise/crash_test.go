@@ -61,8 +61,16 @@ var childAddrRE = regexp.MustCompile(`addr=(http://\S+)`)
 
 func startChild(t *testing.T, dbPath string) *child {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$", "--", "serve", "-addr", "127.0.0.1:0", "-admin-addr", "off", "-database", dbPath)
-	cmd.Env = append(os.Environ(), crashChildEnv+"=1")
+	return spawnServe(t, nil, "-addr", "127.0.0.1:0", "-admin-addr", "off", "-database", dbPath)
+}
+
+// spawnServe starts "stepwise serve args…" as a process of its own, with
+// env added to the test's environment, and waits until it listens.
+func spawnServe(t *testing.T, env []string, args ...string) *child {
+	t.Helper()
+	// #nosec G204 -- the test binary itself, with the test's arguments
+	cmd := exec.Command(os.Args[0], append([]string{"-test.run=^$", "--", "serve"}, args...)...)
+	cmd.Env = append(append(os.Environ(), crashChildEnv+"=1"), env...)
 	logs := &syncBuffer{}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -214,17 +222,11 @@ func (l *learner) becomeAuthor(t *testing.T, base, dbPath string) {
 
 func (l *learner) formToken(t *testing.T, page string) string {
 	t.Helper()
-	resp, err := l.http.Get(page)
+	tok, err := csrfToken(l.http, page)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	m := csrfRE.FindSubmatch(b)
-	if m == nil {
-		t.Fatalf("no csrf_token on %s", page)
-	}
-	return string(m[1])
+	return tok
 }
 
 // write runs writes against base until it fails (the server died) or

@@ -34,7 +34,14 @@ func (f *mailFlags) register(fs *flag.FlagSet) {
 
 // mailer returns the mailer the flags ask for and the base URL of links;
 // addr is the listen address, the base URL's default.
-func (f *mailFlags) mailer(addr string, log *slog.Logger) (handlers.Mailer, string, error) {
+// With clustered (PostgreSQL: several instances), the dev mailbox is
+// refused: it lives in one instance's memory, so a link mailed by one
+// instance would be looked for on another.
+func (f *mailFlags) mailer(addr string, clustered bool, log *slog.Logger) (handlers.Mailer, string, error) {
+	if f.smtpURL == "" && clustered {
+		return nil, "", errors.New("-smtp-url is required with PostgreSQL: the dev mailbox keeps emails in one instance's memory, " +
+			"which the other instances behind the load balancer cannot show")
+	}
 	if f.smtpURL == "" {
 		base, err := baseURL(f.baseURL, addr)
 		if err != nil {

@@ -36,26 +36,26 @@ func TestMailFlags(t *testing.T) {
 	t.Parallel()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	f := mailFlags{}
-	m, base, err := f.mailer("127.0.0.1:8080", log)
+	m, base, err := f.mailer("127.0.0.1:8080", false, log)
 	if _, ok := m.(*mail.Mailbox); err != nil || !ok || base != "http://127.0.0.1:8080" {
 		t.Errorf("no SMTP: got %T, %q, %v; want the dev mailbox", m, base, err)
 	}
 
 	f = mailFlags{smtpURL: "smtps://u:secret@mail.example.com"}
-	if _, _, err := f.mailer("127.0.0.1:8080", log); err == nil || !strings.Contains(err.Error(), "-base-url") {
+	if _, _, err := f.mailer("127.0.0.1:8080", false, log); err == nil || !strings.Contains(err.Error(), "-base-url") {
 		t.Errorf("SMTP without a base URL: got %v", err)
 	}
 	f.baseURL = "https://learn.example.com"
-	if _, _, err := f.mailer("127.0.0.1:8080", log); err == nil || !strings.Contains(err.Error(), "-mail-from") {
+	if _, _, err := f.mailer("127.0.0.1:8080", false, log); err == nil || !strings.Contains(err.Error(), "-mail-from") {
 		t.Errorf("SMTP without a sender: got %v", err)
 	}
 	f.from = "Stepwise <stepwise@example.com>"
-	m, base, err = f.mailer("127.0.0.1:8080", log)
+	m, base, err = f.mailer("127.0.0.1:8080", false, log)
 	if _, ok := m.(*mail.SMTP); err != nil || !ok || base != "https://learn.example.com" {
 		t.Errorf("SMTP: got %T, %q, %v", m, base, err)
 	}
 	f.smtpURL = "smtp://u:secret@host:nope"
-	if _, _, err := f.mailer("127.0.0.1:8080", log); err == nil || strings.Contains(err.Error(), "secret") {
+	if _, _, err := f.mailer("127.0.0.1:8080", false, log); err == nil || strings.Contains(err.Error(), "secret") {
 		t.Errorf("bad SMTP URL: got %v, want an error without the password", err)
 	}
 }

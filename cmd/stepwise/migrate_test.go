@@ -3,10 +3,12 @@ package main
 import (
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"stepwise/db"
+	"stepwise/db/dbtest"
 )
 
 // migrate status lists every migration, migrate down rolls back the
@@ -15,11 +17,11 @@ import (
 func TestMigrateStatusDownUp(t *testing.T) {
 	t.Parallel()
 	dbPath := filepath.Join(t.TempDir(), "stepwise.db")
-	if out, err := backupCommand(t, "migrate", "-database", dbPath); err != nil || !strings.Contains(out, "applied 13 migration(s)") {
+	if out, err := backupCommand(t, "migrate", "-database", dbPath); err != nil || !strings.Contains(out, "applied 14 migration(s)") {
 		t.Fatalf("migrate: %v\n%s", err, out)
 	}
 	out, err := backupCommand(t, "migrate", "status", "-database", dbPath)
-	if err != nil || strings.Count(out, " applied ") != 13 || strings.Contains(out, "pending") {
+	if err != nil || strings.Count(out, " applied ") != 14 || strings.Contains(out, "pending") {
 		t.Fatalf("migrate status: %v\n%s", err, out)
 	}
 
@@ -37,12 +39,12 @@ func TestMigrateStatusDownUp(t *testing.T) {
 	}
 
 	out, err = backupCommand(t, "migrate", "down", "-database", dbPath)
-	if err != nil || !strings.Contains(out, "rolled back migration 13 (00013_audit_email_snapshot.sql)") {
+	if err != nil || !strings.Contains(out, "rolled back migration 14 (00014_image_blobs.sql)") {
 		t.Fatalf("migrate down: %v\n%s", err, out)
 	}
 	// Flags may come first too.
 	out, err = backupCommand(t, "migrate", "-database", dbPath, "status")
-	if err != nil || !strings.Contains(out, "00013_audit_email_snapshot.sql           pending") {
+	if err != nil || !strings.Contains(out, "00014_image_blobs.sql                    pending") {
 		t.Fatalf("status after down: %v\n%s", err, out)
 	}
 	if out, err := backupCommand(t, "migrate", "up", "-database", dbPath); err != nil || !strings.Contains(out, "applied 1 migration(s)") {
@@ -53,21 +55,26 @@ func TestMigrateStatusDownUp(t *testing.T) {
 	}
 }
 
-// Until the stores speak PostgreSQL, serve, backup and restore refuse a
-// postgres:// database with a message that says what to do instead.
-func TestPostgresIsRefusedWhereItIsNotReady(t *testing.T) {
+// backup and restore refuse a postgres:// database with a message that
+// says what to do instead; serve refuses what would make instances differ:
+// no shared secret key, the in-memory dev mailbox, per-instance ACME.
+func TestPostgresRefusals(t *testing.T) {
 	t.Parallel()
-	url := "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	url := dbtest.PostgresURL(t)
+	serve := []string{"serve", "-addr", "127.0.0.1:0", "-admin-addr", "off", "-database", url}
+	smtp := []string{"-smtp-url", "smtp://127.0.0.1:2525", "-mail-from", "stepwise@example.com", "-base-url", "https://learn.example.com"}
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"serve", "-addr", "127.0.0.1:0", "-admin-addr", "off", "-database", url}, "serving from PostgreSQL is not ready yet"},
 		{[]string{"backup", "-database", url, t.TempDir() + "/b"}, "use pg_dump"},
 		{[]string{"restore", "-database", url, t.TempDir()}, "use pg_restore"},
+		{serve, "-smtp-url is required with PostgreSQL"},
+		{append(append(slices.Clone(serve), smtp...), "-autocert", "learn.example.com"), "end TLS at the load balancer"},
+		{append(slices.Clone(serve), smtp...), "STEPWISE_SECRET_KEY is required with PostgreSQL"},
 	} {
 		if _, err := backupCommand(t, tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: %v, want an error saying %q", tc.args[0], err, tc.want)
+			t.Errorf("%s: %v, want an error saying %q", strings.Join(tc.args, " "), err, tc.want)
 		}
 	}
 }

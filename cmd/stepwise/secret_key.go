@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"stepwise/db"
 	"stepwise/models/secretbox"
 )
 
@@ -30,14 +31,25 @@ type secretKeyConfig struct {
 }
 
 // secretKeyFromEnv reads the key configuration from the environment; the
-// key file sits beside database.
+// key file sits beside a SQLite database. PostgreSQL has no "beside", and
+// its instances must all hold the same key, so there STEPWISE_SECRET_KEY
+// is the only source (File stays empty).
 func secretKeyFromEnv(database string) secretKeyConfig {
-	return secretKeyConfig{
+	k := secretKeyConfig{
 		Current: env("STEPWISE_SECRET_KEY", ""),
 		Old:     env("STEPWISE_SECRET_KEY_OLD", ""),
-		File:    filepath.Join(filepath.Dir(database), secretKeyFile),
 	}
+	if !db.IsPostgresURL(database) {
+		k.File = filepath.Join(filepath.Dir(database), secretKeyFile)
+	}
+	return k
 }
+
+// errSecretKeyRequired refuses to start instances that would each
+// generate a key of their own.
+var errSecretKeyRequired = errors.New("STEPWISE_SECRET_KEY is required with PostgreSQL: every instance must seal and open " +
+	"two-factor and webhook secrets with the same key, and one that generated its own could not open what the others sealed; " +
+	"generate one with: openssl rand -base64 32, and give it to every instance")
 
 // sealer builds the sealer for two-factor secrets. With create, a missing
 // key file is generated (mode 0600) with a warning to back it up; without,
@@ -68,6 +80,9 @@ func (k secretKeyConfig) current(create bool, log *slog.Logger) ([]byte, error) 
 			return nil, fmt.Errorf("STEPWISE_SECRET_KEY: %w", err)
 		}
 		return key, nil
+	}
+	if k.File == "" {
+		return nil, errSecretKeyRequired
 	}
 	b, err := os.ReadFile(filepath.Clean(k.File))
 	switch {

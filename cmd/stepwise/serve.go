@@ -34,6 +34,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	secure := fs.Bool("secure-cookies", env("STEPWISE_SECURE_COOKIES", "false") == "true",
 		"mark the session cookie Secure (and name it __Host-…) even on requests that arrive as plain HTTP; "+
 			"HTTPS requests get that anyway (env STEPWISE_SECURE_COOKIES)")
+	imagesDir := fs.String("images-dir", env("STEPWISE_IMAGES_DIR", ""),
+		"directory for uploaded image files; default: images/ beside a SQLite database, and with PostgreSQL the database itself "+
+			"(its image_blobs table), which every instance shares (env STEPWISE_IMAGES_DIR)")
 	apiRate := fs.Int("api-rate-limit", envInt("STEPWISE_API_RATE_LIMIT", api.DefaultRateLimit.Requests),
 		"requests a minute each API token may make (env STEPWISE_API_RATE_LIMIT)")
 	var tf transportFlags
@@ -65,20 +68,27 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if db.IsPostgresURL(cfg.database) {
-		return errors.New("serving from PostgreSQL is not ready yet: its schema migrates (stepwise migrate -database postgres://…), " +
-			"but the stores' SQL still speaks SQLite; give -database a SQLite file")
-	}
+	// PostgreSQL is how Stepwise runs as several instances: nothing an
+	// instance needs may then live in another's memory or files.
+	clustered := db.IsPostgresURL(cfg.database)
 	start := time.Now()
 
-	// One server per database file: its single-writer guarantees hold
-	// within a process only (db/lockfile.go). Taken before migrating,
-	// held until serve returns.
-	lock, err := db.LockDatabase(cfg.database)
+	// Email: SMTP when configured, else the dev mailbox (mail.go).
+	mailer, base, err := mf.mailer(*addr, clustered, log)
 	if err != nil {
 		return err
 	}
-	defer func() { _ = lock.Release() }()
+
+	if !clustered {
+		// One server per SQLite file: its single-writer guarantees hold
+		// within a process only (db/lockfile.go). Taken before migrating,
+		// held until serve returns.
+		lock, err := db.LockDatabase(cfg.database)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = lock.Release() }()
+	}
 
 	d, n, err := openDatabase(ctx, cfg.database)
 	if err != nil {
@@ -94,14 +104,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 
-	// Email: SMTP when configured, else the dev mailbox (mail.go).
-	mailer, base, err := mf.mailer(*addr, log)
-	if err != nil {
-		return err
-	}
-
-	// Uploaded images live in images/ beside the database.
-	imageStore, err := imagestore.NewDir(filepath.Join(filepath.Dir(cfg.database), "images"))
+	imageStore, err := openImageStore(*imagesDir, cfg.database, d)
 	if err != nil {
 		return err
 	}
@@ -182,6 +185,21 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// openImageStore is where uploaded images are kept: the directory dir when
+// one is given (a shared mount, with PostgreSQL), else images/ beside a
+// SQLite database, else PostgreSQL's image_blobs table, which every
+// instance sees with nothing to mount and which pg_dump backs up.
+func openImageStore(dir, database string, d *db.DB) (imagestore.Store, error) {
+	switch {
+	case dir != "":
+		return imagestore.NewDir(dir)
+	case d.Dialect() == db.Postgres:
+		return imagestore.NewTable(d), nil
+	default:
+		return imagestore.NewDir(filepath.Join(filepath.Dir(database), "images"))
+	}
 }
 
 // isSet reports whether the flag name was given on the command line.

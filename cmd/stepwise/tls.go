@@ -19,6 +19,7 @@ import (
 	"golang.org/x/crypto/acme"
 	"golang.org/x/crypto/acme/autocert"
 
+	"stepwise/db"
 	"stepwise/handlers"
 )
 
@@ -81,6 +82,10 @@ func (f *transportFlags) transport(plainAddr, database string) (*transport, erro
 	switch {
 	case len(domains) > 0 && (f.cert != "" || f.key != ""):
 		return nil, errors.New("-autocert and -tls-cert/-tls-key are mutually exclusive")
+	case len(domains) > 0 && db.IsPostgresURL(database):
+		// Each instance would ask for its own certificates and answer
+		// challenges meant for another; one TLS terminator does it once.
+		return nil, errors.New("-autocert is for a single server on SQLite: with PostgreSQL (several instances), end TLS at the load balancer (deploy/nginx.conf) and give the instances -trusted-proxies")
 	case len(domains) > 0:
 		cache := f.autocertCache
 		if cache == "" {
