@@ -63,13 +63,13 @@ func openPostgres(url string, opts Options) (*DB, error) {
 	h.SetMaxIdleConns(n)
 	if err := h.Ping(); err != nil {
 		_ = h.Close()
-		return nil, fmt.Errorf("db: PostgreSQL at %s: %w", redact(url), err)
+		return nil, fmt.Errorf("db: PostgreSQL at %s: %w", Redact(url), err)
 	}
 	return &DB{W: h, R: h, dialect: Postgres}, nil
 }
 
-// redact hides the password of a database URL, for messages.
-func redact(dsn string) string {
+// Redact hides the password of a database URL, for messages.
+func Redact(dsn string) string {
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return "the -database URL"

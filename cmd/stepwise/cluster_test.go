@@ -218,47 +218,37 @@ type clusterClient struct {
 	csrf  string
 }
 
+// newClusterClient signs up a new user through nginx, as a browser at
+// addr.
 func newClusterClient(front *frontNginx, email, addr string) (*clusterClient, error) {
-	jar, _ := cookiejar.New(nil)
-	u := &clusterClient{email: email, http: &http.Client{Jar: jar, Transport: fromAddr{front.client.Transport, addr},
-		Timeout: 15 * time.Second, CheckRedirect: front.client.CheckRedirect}}
-	tok, err := csrfToken(u.http, front.base+"/signup")
-	if err != nil {
-		return nil, err
-	}
-	form := url.Values{"csrf_token": {tok}, "email": {email},
-		"display_name": {"Cluster " + email}, "password": {"correct horse battery"}}
-	resp, err := postPatiently(u.http, front.base+"/signup", form)
-	if err != nil {
-		return nil, fmt.Errorf("signup %s through nginx: %w", email, err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther {
-		return nil, fmt.Errorf("signup %s through nginx: %s", email, resp.Status)
-	}
-	if u.csrf, err = csrfToken(u.http, front.base+crashGuide+"1"); err != nil {
-		return nil, err
-	}
-	return u, nil
+	return clusterBrowser(front, email, addr, "/signup", url.Values{"email": {email},
+		"display_name": {"Cluster " + email}, "password": {"correct horse battery"}})
 }
 
 // loginClusterClient is a second browser of an existing user, signed in
 // through nginx.
 func loginClusterClient(front *frontNginx, email, addr string) (*clusterClient, error) {
+	return clusterBrowser(front, email, addr, "/login", url.Values{"email": {email}, "password": {"correct horse battery"}})
+}
+
+// clusterBrowser is a browser at addr with cookies of its own that posts
+// form to page (sign-up or login) and keeps the CSRF token of the guide.
+func clusterBrowser(front *frontNginx, email, addr, page string, form url.Values) (*clusterClient, error) {
 	jar, _ := cookiejar.New(nil)
 	u := &clusterClient{email: email, http: &http.Client{Jar: jar, Transport: fromAddr{front.client.Transport, addr},
 		Timeout: 15 * time.Second, CheckRedirect: front.client.CheckRedirect}}
-	tok, err := csrfToken(u.http, front.base+"/login")
+	tok, err := csrfToken(u.http, front.base+page)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := postPatiently(u.http, front.base+"/login", url.Values{"csrf_token": {tok}, "email": {email}, "password": {"correct horse battery"}})
+	form.Set("csrf_token", tok)
+	resp, err := postPatiently(u.http, front.base+page, form)
 	if err != nil {
-		return nil, fmt.Errorf("login %s through nginx: %w", email, err)
+		return nil, fmt.Errorf("%s %s through nginx: %w", page, email, err)
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusSeeOther {
-		return nil, fmt.Errorf("login %s through nginx: %s", email, resp.Status)
+		return nil, fmt.Errorf("%s %s through nginx: %s", page, email, resp.Status)
 	}
 	if u.csrf, err = csrfToken(u.http, front.base+crashGuide+"1"); err != nil {
 		return nil, err

@@ -12,7 +12,7 @@ import (
 )
 
 // commands are the subcommands whose flags an operator can set.
-var commands = []string{"serve", "migrate", "create-admin", "seed-demo", "rotate-secret-key", "backup", "restore"}
+var commands = []string{"serve", "migrate", "create-admin", "seed-demo", "rotate-secret-key", "backup", "restore", "migrate-data"}
 
 var (
 	flagLineRE = regexp.MustCompile(`(?m)^  -([a-z0-9-]+)`)

@@ -23,22 +23,24 @@ func TestShutdownFinishesWhileWritesAreStuck(t *testing.T) {
 		t.Skip("waits for request deadlines")
 	}
 	dbPath := filepath.Join(t.TempDir(), "stuck.db")
-	base, logs, stop := startServe(t, dbPath, "-request-timeout", "1s", "-shutdown-grace", "3s")
+	base, logs, stop := startServe(t, dbPath, "-request-timeout", "2s", "-shutdown-grace", "4s")
 
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	l := &learner{http: c}
-	// Hashing the password can outlast the 1 s deadline on a loaded
-	// machine; that answer is a 503 that changed nothing, so try again.
+	// Hashing the password can outlast the 2 s deadline on a loaded
+	// machine; that answer is a 503 that changed nothing, so try again
+	// after its Retry-After.
 	var resp *http.Response
 	for try := 1; ; try++ {
 		tok := l.formToken(t, base+"/signup")
 		var err error
 		resp, err = c.PostForm(base+"/signup", url.Values{"csrf_token": {tok}, "email": {"stuck@example.com"},
 			"display_name": {"Stuck"}, "password": {"correct horse battery"}})
-		if err == nil && resp.StatusCode == http.StatusServiceUnavailable && try < 5 {
+		if err == nil && resp.StatusCode == http.StatusServiceUnavailable && try < 10 {
 			resp.Body.Close()
+			time.Sleep(time.Second)
 			continue
 		}
 		if err != nil || resp.StatusCode != http.StatusSeeOther {
@@ -102,8 +104,8 @@ func TestShutdownFinishesWhileWritesAreStuck(t *testing.T) {
 			t.Errorf("a write succeeded while another process held the write lock")
 		}
 	}
-	// Grace (3 s) plus the bounded close (5 s): a hang would be far longer.
-	if took > 10*time.Second {
+	// Grace (4 s) plus the bounded close (5 s): a hang would be far longer.
+	if took > 12*time.Second {
 		t.Errorf("shutdown took %s with writes stuck", took)
 	}
 	if !strings.Contains(logs.String(), "msg=stopped") {

@@ -58,6 +58,9 @@ Commands:
   restore DIR
             check the backup in DIR and put it in place of the database
             (the server must be stopped; the replaced file is kept)
+  migrate-data -from sqlite:PATH -to postgres://…
+            copy a whole SQLite installation, images included, into
+            PostgreSQL (one verified transaction per table; resumable)
   version   print the version, the schema version and the Go version
 
 Run "stepwise COMMAND -h" for a command's flags.
@@ -82,6 +85,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return createAdmin(ctx, args, os.Stdin, stdout, stderr)
 	case "backup":
 		return backup(ctx, args, stdout, stderr)
+	case "migrate-data":
+		return migrateData(ctx, args, stdout, stderr)
 	case "restore":
 		return restore(ctx, args, stdout, stderr)
 	case "version":

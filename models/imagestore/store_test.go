@@ -28,6 +28,22 @@ func TestDir(t *testing.T) {
 	if err != nil || fi.Mode().Perm()&0o077 != 0 {
 		t.Errorf("stored file: %v, mode %v; want readable by the owner only", err, fi.Mode())
 	}
+	checkStore(t, s)
+}
+
+// checkStore is what every Store must do: keep a file by its key (the
+// same file twice is fine), return it, refuse keys that are not content
+// addresses, and forget it (a missing key too).
+func checkStore(t *testing.T, s imagestore.Store) {
+	t.Helper()
+	ctx := context.Background()
+	data := testPNG(t, 3, 2)
+	info, _ := imagestore.Check(data)
+	for range 2 {
+		if err := s.Put(ctx, info.Key(), data); err != nil {
+			t.Fatal(err)
+		}
+	}
 	got, err := s.Get(ctx, info.Key())
 	if err != nil || !bytes.Equal(got, data) {
 		t.Errorf("get: %v", err)
@@ -40,8 +56,10 @@ func TestDir(t *testing.T) {
 			t.Errorf("put %q: got no error", bad)
 		}
 	}
-	if err := s.Delete(ctx, info.Key()); err != nil {
-		t.Fatal(err)
+	for range 2 {
+		if err := s.Delete(ctx, info.Key()); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err := s.Get(ctx, info.Key()); !errors.Is(err, imagestore.ErrNotFound) {
 		t.Errorf("after delete: got %v", err)
