@@ -361,13 +361,22 @@ func convert(v any, pgType string) (any, error) {
 }
 
 // checksum hashes rows of converted values in a form both sides share.
+// The rows' order does not count: SQLite and PostgreSQL sort text keys by
+// different collations, so each row is hashed and the sorted row hashes
+// are hashed.
 func checksum(rows [][]any) string {
-	h := sha256.New()
-	for _, r := range rows {
+	sums := make([]string, len(rows))
+	for i, r := range rows {
+		h := sha256.New()
 		for _, v := range r {
 			writeValue(h, v)
 		}
-		h.Write([]byte{'\n'})
+		sums[i] = string(h.Sum(nil))
+	}
+	slices.Sort(sums)
+	h := sha256.New()
+	for _, s := range sums {
+		h.Write([]byte(s))
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -49,16 +50,26 @@ func TestReadinessProvesTheWritePath(t *testing.T) {
 	wantStatus(t, c.get("/"), http.StatusOK) // reads go on
 }
 
-// TestReadinessDrains: once shutdown begins, readiness says so at once.
+// TestReadinessDrains: once shutdown begins, readiness says so at once,
+// and every answer closes its connection, so a balancer stops reusing
+// kept-alive connections before the server closes them.
 func TestReadinessDrains(t *testing.T) {
 	t.Parallel()
-	draining := false
-	srv := newServer(t, func(d *root.Config) { d.Draining = func() bool { return draining } })
+	var draining atomic.Bool
+	srv := newServer(t, func(d *root.Config) { d.Draining = draining.Load })
 	c := srv.client()
-	wantStatus(t, c.get("/readyz"), http.StatusOK)
-	draining = true
+	r := c.get("/readyz")
+	wantStatus(t, r, http.StatusOK)
+	if r.Close {
+		t.Error("a connection closed before the shutdown")
+	}
+	draining.Store(true)
 	wantStatus(t, c.get("/readyz"), http.StatusServiceUnavailable)
-	wantStatus(t, c.get("/healthz"), http.StatusOK)
+	r = c.get("/healthz")
+	wantStatus(t, r, http.StatusOK)
+	if !r.Close {
+		t.Error("while draining, an answer kept its connection open")
+	}
 }
 
 // TestStuckWriteBecomesAnError: a write that cannot get the writer (SQLite)

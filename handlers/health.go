@@ -59,3 +59,15 @@ func (h *Health) Ready(c *fiber.Ctx) error {
 	}
 	return c.SendString("ready")
 }
+
+// closeWhenDraining makes every answer close its connection once the
+// server is shutting down, so a load balancer stops reusing kept-alive
+// connections to it before they are closed.
+func closeWhenDraining(draining func() bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if draining != nil && draining() {
+			c.Context().SetConnectionClose()
+		}
+		return c.Next()
+	}
+}

@@ -18,7 +18,7 @@ func registerRoutes(app *fiber.App, d Deps, p *pageHandlers, e *errorPages) {
 	// NUL (nul_text.go).
 	// Metrics wrap the request log, which renders errors, so they count
 	// the status the client got.
-	app.Use(forwardedFor(d.TrustedProxies))
+	app.Use(forwardedFor(d.TrustedProxies), closeWhenDraining(d.Draining))
 	if d.Metrics != nil {
 		app.Use(d.Metrics.Observe)
 	}

@@ -16,6 +16,7 @@ import (
 type lifecycleFlags struct {
 	requestTimeout time.Duration
 	shutdownGrace  time.Duration
+	drainDelay     time.Duration
 }
 
 func (f *lifecycleFlags) register(fs *flag.FlagSet) {
@@ -23,11 +24,18 @@ func (f *lifecycleFlags) register(fs *flag.FlagSet) {
 		"longest a request may run; its database work is cancelled after that and the client gets a 503 (env STEPWISE_REQUEST_TIMEOUT)")
 	fs.DurationVar(&f.shutdownGrace, "shutdown-grace", envDuration("STEPWISE_SHUTDOWN_GRACE", 15*time.Second),
 		"how long in-flight requests get to finish after SIGTERM; must exceed -request-timeout (env STEPWISE_SHUTDOWN_GRACE)")
+	fs.DurationVar(&f.drainDelay, "drain-delay", envDuration("STEPWISE_DRAIN_DELAY", time.Second),
+		"after SIGTERM, how long to keep serving with /readyz at 503 and every answer closing its connection, so a load balancer "+
+			"stops reusing its kept-alive connections before they are closed; part of -shutdown-grace (env STEPWISE_DRAIN_DELAY)")
 }
 
 func (f *lifecycleFlags) check() error {
 	if f.requestTimeout <= 0 {
 		return fmt.Errorf("-request-timeout must be a positive duration such as 10s")
+	}
+	if f.drainDelay < 0 || f.drainDelay >= f.shutdownGrace-f.requestTimeout {
+		return fmt.Errorf("-drain-delay (%s) must be at least 0 and leave -shutdown-grace (%s) room for -request-timeout (%s)",
+			f.drainDelay, f.shutdownGrace, f.requestTimeout)
 	}
 	if f.shutdownGrace <= f.requestTimeout {
 		return fmt.Errorf("-shutdown-grace (%s) must be longer than -request-timeout (%s), so requests in flight can finish",

@@ -178,9 +178,14 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	case <-ctx.Done():
 	}
+	// Readiness turns 503 and every answer closes its connection; for
+	// the drain delay the server keeps serving, so a balancer's kept-alive
+	// connections are closed after a request rather than under one (a
+	// POST sent on a connection the server just closed is not retried).
 	draining.Store(true)
-	log.Info("shutting down: draining requests", "grace", lf.shutdownGrace)
-	if err := app.ShutdownWithTimeout(lf.shutdownGrace); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+	log.Info("shutting down: draining requests", "drain_delay", lf.drainDelay, "grace", lf.shutdownGrace)
+	time.Sleep(lf.drainDelay)
+	if err := app.ShutdownWithTimeout(lf.shutdownGrace - lf.drainDelay); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	log.Info("stopped")
