@@ -17,14 +17,22 @@ import (
 // Refusing a body means closing the connection after the answer: what is
 // left of the body must not be read as the next request. So that the
 // client reads the answer rather than a reset (which closing on unread
-// data sends), the connection lingers first: the answer is written, and
-// what the client still sends is discarded, for at most lingerTime and
-// lingerBytes, on at most maxLingering connections at once (beyond that a
-// refused connection just closes).
+// data sends), the connection lingers first, as nginx's lingering close
+// does: the answer is written, and what the client still sends is
+// discarded for lingerGrace, and after that for as long as each
+// lingerWindow brings at least lingerMinRead bytes, up to lingerTime and
+// lingerBytes in all, on at most maxLingering connections at once (beyond
+// that a refused connection just closes). A client sending a large body
+// in full reads its answer even when a busy machine holds it up for a
+// moment; one trickling bytes (the slow-body attack) is cut off after the
+// grace.
 const (
-	lingerTime   = 2 * time.Second
-	lingerBytes  = 64 << 20
-	maxLingering = 256
+	lingerGrace   = 2 * time.Second
+	lingerWindow  = time.Second
+	lingerMinRead = 16 << 10
+	lingerTime    = 30 * time.Second
+	lingerBytes   = 64 << 20
+	maxLingering  = 256
 )
 
 var (
@@ -165,10 +173,46 @@ func (b *bodies) refuse(c *fiber.Ctx, err error) error {
 		if _, err := fctx.Response.WriteTo(conn); err != nil {
 			return
 		}
-		_ = conn.SetReadDeadline(time.Now().Add(lingerTime))
-		_, _ = io.CopyN(io.Discard, conn, lingerBytes)
+		discardWhileSent(conn, time.Now())
 	})
 	return err
+}
+
+// discardWhileSent reads and drops what conn still sends, within the
+// bounds described at lingerGrace.
+func discardWhileSent(conn net.Conn, start time.Time) {
+	buf := make([]byte, 32<<10)
+	end := start.Add(lingerTime)
+	window, inWindow := start.Add(lingerGrace), 0
+	for read := 0; read < lingerBytes; {
+		if err := conn.SetReadDeadline(earliest(window, end)); err != nil {
+			return
+		}
+		n, err := conn.Read(buf)
+		read += n
+		inWindow += n
+		var ne net.Error
+		if err != nil && !(errors.As(err, &ne) && ne.Timeout()) {
+			return // closed by the client, or broken
+		}
+		if now := time.Now(); !now.Before(window) {
+			if inWindow < lingerMinRead || !now.Before(end) {
+				return
+			}
+			window, inWindow = now.Add(lingerWindow), 0
+			continue // a timeout that closed a busy window is no end
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func earliest(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // uploadGate counts the uploads being read or handled, in all and by

@@ -86,6 +86,7 @@ func TestAdminListenerServesMetricsAndNothingOnThePublicPort(t *testing.T) {
 		`stepwise_http_request_duration_seconds_count{method="GET",route="/guides/:slug"} 2`,
 		`stepwise_security_events_total{event="login.failure"} 1`,
 		`stepwise_webhook_queue_depth 0`,
+		`stepwise_db_transaction_retries_total 0`,
 		`go_sql_max_open_connections{db_name="writer"} 1`,
 		`go_goroutines `,
 		`process_resident_memory_bytes `,

@@ -38,9 +38,13 @@ type Pool struct {
 	DB   *sql.DB
 }
 
-// New registers the collectors: the queue's depth, asked at each scrape,
-// and the database pools.
-func New(queue QueueDepth, pools ...Pool) *Metrics {
+// TxRetries counts the transactions run again after a serialization
+// failure or deadlock since the start (db.DB.TxRetries).
+type TxRetries func() int64
+
+// New registers the collectors: the queue's depth and the transaction
+// retries, asked at each scrape, and the database pools.
+func New(queue QueueDepth, retries TxRetries, pools ...Pool) *Metrics {
 	m := &Metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -77,6 +81,10 @@ func New(queue QueueDepth, pools ...Pool) *Metrics {
 			}
 			return float64(n)
 		}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "stepwise_db_transaction_retries_total",
+			Help: "Transactions run again after a serialization failure or a deadlock (PostgreSQL; always 0 on SQLite).",
+		}, func() float64 { return float64(retries()) }),
 	)
 	for _, p := range pools {
 		m.registry.MustRegister(collectors.NewDBStatsCollector(p.DB, p.Name))

@@ -97,7 +97,7 @@ func New(cfg Config) (*App, error) {
 	m.TwoFactor.Sealer = cfg.Sealer
 	m.Webhooks.Sealer = cfg.Sealer
 	images := models.NewImages(cfg.DB, cfg.ImageStore)
-	mx := metrics.New(m.Webhooks.Pending,
+	mx := metrics.New(m.Webhooks.Pending, cfg.DB.TxRetries,
 		metrics.Pool{Name: "writer", DB: cfg.DB.W.DB}, metrics.Pool{Name: "readers", DB: cfg.DB.R.DB})
 	m.Audit.OnRecord(mx.Event)
 	ops := handlers.Ops{
