@@ -10,6 +10,10 @@ BIN       := bin/stepwise
 # cores idle while browser tests wait on Chromium and the memory tests on
 # their own process (handlers/body_limit_test.go); four keeps both busy.
 PARALLEL  ?= 4
+# A binary built with -race sleeps a second before it exits, for
+# goroutines to report races; a test binary has waited for its tests by
+# then, and 30 packages' seconds add up.
+export GORACE ?= atexit_sleep_ms=10
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOSEC       := github.com/securego/gosec/v2/cmd/gosec@v2.30.0

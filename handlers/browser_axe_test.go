@@ -32,8 +32,14 @@ type axeViolation struct {
 	Summary string   `json:"summary"`
 }
 
+// colourRules are the axe rules whose outcome depends on colour. The dark
+// scheme changes colours and nothing else (app.css, chroma.css: custom
+// properties and colours under prefers-color-scheme), so a page shown
+// dark is checked by these alone; every rule runs on the light scheme.
+const colourRules = `["color-contrast", "link-in-text-block"]`
+
 // runAxe injects axe-core into the page the tab shows and returns its
-// violations.
+// violations: all of them in the light scheme, colour ones in the dark.
 func runAxe(tb *tab) []axeViolation {
 	tb.t.Helper()
 	src, err := axeSource()
@@ -43,7 +49,8 @@ func runAxe(tb *tab) []axeViolation {
 	if eval[bool](tb, `typeof window.axe === "undefined"`) {
 		tb.do("inject axe-core", chromedp.Evaluate[chromedp.Void](src))
 	}
-	return eval[[]axeViolation](tb, `axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations.map(v => ({
+	return eval[[]axeViolation](tb, `axe.run(document, {resultTypes: ["violations"],
+		...(matchMedia("(prefers-color-scheme: dark)").matches ? {runOnly: {type: "rule", values: `+colourRules+`}} : {})}).then(r => r.violations.map(v => ({
 		id: v.id, impact: v.impact || "", help: v.help, helpUrl: v.helpUrl, nodes: v.nodes.length,
 		targets: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
 		summary: (v.nodes[0] && v.nodes[0].failureSummary || "").slice(0, 300),

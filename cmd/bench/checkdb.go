@@ -6,23 +6,49 @@ import (
 	"fmt"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // the bench database is SQLite
+	"github.com/jmoiron/sqlx"
+	_ "github.com/mattn/go-sqlite3" // the default bench database
 )
 
 // checkDB reads the benchmark's database beside the running server,
 // read-only, to check what the requests really wrote.
-type checkDB struct{ db *sql.DB }
+type checkDB struct {
+	db       *sql.DB
+	postgres bool
+}
 
-func openCheckDB(path string) (*checkDB, error) {
-	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_query_only=true&_busy_timeout=5000")
+func openCheckDB(d *benchDB) (*checkDB, error) {
+	driver, dsn := "sqlite3", "file:"+d.url+"?mode=ro&_query_only=true&_busy_timeout=5000"
+	if d.postgres {
+		driver, dsn = "pgx", d.url
+	}
+	db, err := sql.Open(driver, dsn)
 	if err != nil {
 		return nil, err
 	}
 	if err := db.Ping(); err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("open %s read-only: %w", path, err)
+		return nil, fmt.Errorf("open the %s database read-only: %w", d.name(), err)
 	}
-	return &checkDB{db: db}, nil
+	return &checkDB{db: db, postgres: d.postgres}, nil
+}
+
+// queryRow runs a query written with ? placeholders on either database.
+func (c *checkDB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if c.postgres {
+		query = sqlx.Rebind(sqlx.DOLLAR, query)
+	}
+	return c.db.QueryRowContext(ctx, query, args...)
+}
+
+// commitMark is a figure that changes whenever another connection
+// commits a write: SQLite's data_version (per connection), PostgreSQL's
+// next transaction id (assigned to every writing transaction).
+func (c *checkDB) commitMark() string {
+	if c.postgres {
+		return `SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint`
+	}
+	return `PRAGMA data_version`
 }
 
 func (c *checkDB) Close() error { return c.db.Close() }
@@ -31,7 +57,7 @@ func (c *checkDB) Close() error { return c.db.Close() }
 // When wrk stops at its deadline it abandons requests the server has
 // already accepted; those toggles still run, and a check made while they
 // do would count them. PRAGMA data_version changes, for one connection,
-// whenever another connection commits.
+// whenever another connection commits (commitMark).
 func (c *checkDB) waitQuiet(ctx context.Context, quiet, limit time.Duration) error {
 	conn, err := c.db.Conn(ctx)
 	if err != nil {
@@ -42,7 +68,7 @@ func (c *checkDB) waitQuiet(ctx context.Context, quiet, limit time.Duration) err
 	since := time.Now()
 	for deadline := time.Now().Add(limit); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		var v int64
-		if err := conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
+		if err := conn.QueryRowContext(ctx, c.commitMark()).Scan(&v); err != nil {
 			return fmt.Errorf("data_version: %w", err)
 		}
 		if v != last {
@@ -57,7 +83,7 @@ func (c *checkDB) waitQuiet(ctx context.Context, quiet, limit time.Duration) err
 // displayName is the user's name as pages should show it.
 func (c *checkDB) displayName(email string) (string, error) {
 	var name string
-	if err := c.db.QueryRow(`SELECT display_name FROM users WHERE email = ?`, email).Scan(&name); err != nil {
+	if err := c.queryRow(context.Background(), `SELECT display_name FROM users WHERE email = ?`, email).Scan(&name); err != nil {
 		return "", fmt.Errorf("display name of %s: %w", email, err)
 	}
 	return name, nil
@@ -81,7 +107,7 @@ func (c *checkDB) progressTotals(email string, t *toggleTarget) (progressTotals,
 	if t == nil {
 		return p, nil
 	}
-	err := c.db.QueryRow(`
+	err := c.queryRow(context.Background(), `
 		SELECT
 		  (SELECT count(*) FROM progress p
 		     JOIN users u ON u.id = p.user_id

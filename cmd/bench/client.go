@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,30 +11,39 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
 )
 
-const sessionCookie = "stepwise_session"
+// sessionCookies are the session cookie's names: over HTTPS (through
+// nginx) the server uses the __Host- prefixed one.
+var sessionCookies = []string{"stepwise_session", "__Host-stepwise_session"}
 
 // session is what a signed-in browser holds: the session cookie and the
 // CSRF token the pages hand out.
 type session struct {
-	cookie      string // value of the stepwise_session cookie
+	cookie      string // the session cookie, name=value
 	csrf        string
 	displayName string // the user's name, as the database has it
 	token       string // a personal access token for the API workloads
 }
 
+// trust is the TLS configuration that trusts the benchmark's nginx, when
+// it runs one.
+var trust *tls.Config
+
 // newClient is a client that reports redirects instead of following them
-// and, like wrk, does not ask for compressed responses.
+// and, like wrk, does not ask for compressed responses. It keeps no
+// connection open between requests: the server allows one address 64
+// connections (-max-conns-per-ip), and wrk's 64 must all get in.
 func newClient(jar http.CookieJar) *http.Client {
 	return &http.Client{
 		Jar:           jar,
 		Timeout:       10 * time.Second,
-		Transport:     &http.Transport{DisableCompression: true},
+		Transport:     &http.Transport{DisableCompression: true, DisableKeepAlives: true, TLSClientConfig: trust},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }
@@ -78,12 +88,12 @@ func login(ctx context.Context, base, email, password string) (session, error) {
 		return session{}, err
 	}
 	for _, c := range jar.Cookies(u) {
-		if c.Name == sessionCookie {
-			s.cookie = c.Value
+		if slices.Contains(sessionCookies, c.Name) {
+			s.cookie = c.Name + "=" + c.Value
 		}
 	}
 	if s.cookie == "" {
-		return session{}, fmt.Errorf("no %s cookie after logging in", sessionCookie)
+		return session{}, fmt.Errorf("no session cookie (%s) after logging in", strings.Join(sessionCookies, " or "))
 	}
 	return s, nil
 }

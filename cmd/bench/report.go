@@ -14,6 +14,9 @@ import (
 
 // report is everything the benchmark prints at the end.
 type report struct {
+	database         string // SQLite or PostgreSQL
+	instances        int
+	front            bool // through nginx
 	seed             time.Duration
 	startup, restart time.Duration
 	results          []result
@@ -101,11 +104,11 @@ func (r report) targets() []target {
 // start-up, memory and machine lines, and the targets.
 func (r report) print(w io.Writer, o options) {
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| workload | requests/s | p50 | p99 | errors | server CPU/request |")
+	fmt.Fprintln(w, "| workload | requests/s | p50 | p99 | errors (HTTP ≥ 400) | server CPU/request |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
 	for _, res := range r.results {
-		fmt.Fprintf(w, "| %s — `%s %s` | %.0f | %s | %s | %d | %d µs |\n", res.workload.name,
-			res.workload.method, res.workload.path, res.perSecond(), ms(res.p50), ms(res.p99), res.errors,
+		fmt.Fprintf(w, "| %s — `%s %s` | %.0f | %s | %s | %d (%d) | %d µs |\n", res.workload.name,
+			res.workload.method, res.workload.path, res.perSecond(), ms(res.p50), ms(res.p99), res.errors, res.httpErrors,
 			res.cpuPerRequest.Microseconds())
 	}
 	fmt.Fprintln(w)
@@ -113,6 +116,11 @@ func (r report) print(w io.Writer, o options) {
 		ms(r.startup), ms(r.restart))
 	fmt.Fprintf(w, "- resident memory: peak %s (VmHWM), largest sample under load %s, %s after the runs\n",
 		mb(r.memory.peak), mb(r.memory.maxRSS), mb(r.memory.lastRSS))
+	fmt.Fprintf(w, "- database: %s; %d instance(s)", r.database, r.instances)
+	if r.front {
+		fmt.Fprint(w, " behind deploy/nginx.conf over HTTPS (server CPU/request counts the instances, not nginx; memory is the largest instance's)")
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "- seed-demo (%d users, %d guides × %d steps, %.0f%% progress): %s\n",
 		benchUsers, benchGuides, benchSteps, benchProgress*100, r.seed.Round(10*time.Millisecond))
 	fmt.Fprintf(w, "- load: wrk -c %d -t %d, %s measured after %s warm-up per workload; errors = socket errors, timeouts and HTTP statuses ≥ 400; server CPU/request = the server's user+system CPU time during the run ÷ requests\n",

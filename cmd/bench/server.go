@@ -17,13 +17,14 @@ import (
 
 // seed runs `stepwise seed-demo` into a fresh database and returns how
 // long it took.
-func seed(ctx context.Context, bin, dbPath string) (time.Duration, error) {
+func seed(ctx context.Context, bin string, database *benchDB) (time.Duration, error) {
 	start := time.Now()
 	// #nosec G204 -- bin is the binary under test, named by whoever runs the benchmark
 	cmd := exec.CommandContext(ctx, bin, "seed-demo",
 		"--users", strconv.Itoa(benchUsers), "--guides", strconv.Itoa(benchGuides),
 		"--steps", strconv.Itoa(benchSteps), "--progress", strconv.FormatFloat(benchProgress, 'f', -1, 64),
-		"--password", benchPassword, "-database", dbPath)
+		"--password", benchPassword, "-database", database.url)
+	cmd.Env = append(os.Environ(), database.env...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return 0, fmt.Errorf("seed-demo: %w\n%s", err, out)
@@ -43,7 +44,7 @@ type server struct {
 
 // startServer starts the binary on a free loopback port and waits until
 // /readyz answers 200; the time that takes is the start-up time.
-func startServer(ctx context.Context, bin, dbPath, logPath string) (*server, error) {
+func startServer(ctx context.Context, bin string, database *benchDB, logPath string, extra ...string) (*server, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
@@ -57,8 +58,11 @@ func startServer(ctx context.Context, bin, dbPath, logPath string) (*server, err
 	// killed, when the benchmark ends.
 	// The API workloads make far more than a token's default allowance;
 	// every request is still counted (a write), only never refused.
-	cmd := exec.Command(bin, "serve", "-addr", addr, "-admin-addr", "off", "-database", dbPath, "-log-level", "warn", // #nosec G204 -- the binary under test
-		"-api-rate-limit", "1000000000")
+	args := append([]string{"serve", "-addr", addr, "-admin-addr", "off", "-database", database.url, "-log-level", "warn",
+		"-api-rate-limit", "1000000000"}, database.serverArgs(addr)...)
+	args = append(args, extra...)
+	cmd := exec.Command(bin, args...) // #nosec G204 -- the binary under test
+	cmd.Env = append(os.Environ(), database.env...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	s := &server{cmd: cmd, base: "http://" + addr, logPath: logPath, exited: make(chan struct{})}
 

@@ -30,7 +30,7 @@ type workload struct {
 // with a personal access token (authentication, rate counting and JSON
 // instead of a session and HTML).
 func defineWorkloads(s session) []workload {
-	cookie := sessionCookie + "=" + s.cookie
+	cookie := s.cookie
 	empty := ""
 	return []workload{
 		{

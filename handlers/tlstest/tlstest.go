@@ -30,9 +30,19 @@ type Cert struct {
 // New makes a certificate or fails the test.
 func New(t testing.TB) Cert {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	c, err := Make()
 	if err != nil {
 		t.Fatal(err)
+	}
+	return c
+}
+
+// Make makes a certificate, for tools that are not tests (the benchmark's
+// nginx).
+func Make() (Cert, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return Cert{}, err
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(1),
@@ -45,15 +55,15 @@ func New(t testing.TB) Cert {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		t.Fatal(err)
+		return Cert{}, err
 	}
 	leaf, err := x509.ParseCertificate(der)
 	if err != nil {
-		t.Fatal(err)
+		return Cert{}, err
 	}
 	pool := x509.NewCertPool()
 	pool.AddCert(leaf)
-	return Cert{DER: der, Key: key, Leaf: leaf, Pool: pool}
+	return Cert{DER: der, Key: key, Leaf: leaf, Pool: pool}, nil
 }
 
 // ServerConfig is a TLS 1.2+ server configuration presenting c.
@@ -68,17 +78,26 @@ func (c Cert) ServerConfig() *tls.Config {
 // returns their paths.
 func (c Cert) WriteFiles(t testing.TB) (certFile, keyFile string) {
 	t.Helper()
-	keyDER, err := x509.MarshalPKCS8PrivateKey(c.Key)
+	certFile, keyFile, err := c.Write(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
+	return certFile, keyFile
+}
+
+// Write writes c and its key as PEM files cert.pem and key.pem in dir and
+// returns their paths.
+func (c Cert) Write(dir string) (certFile, keyFile string, err error) {
+	keyDER, err := x509.MarshalPKCS8PrivateKey(c.Key)
+	if err != nil {
+		return "", "", err
+	}
 	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
 	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.DER}), 0o600); err != nil {
-		t.Fatal(err)
+		return "", "", err
 	}
 	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
-		t.Fatal(err)
+		return "", "", err
 	}
-	return certFile, keyFile
+	return certFile, keyFile, nil
 }
