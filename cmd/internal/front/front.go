@@ -129,7 +129,7 @@ http {
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		resp, err := n.Client.Get(n.Base + "/healthz")
 		if err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			return n, nil
 		}
 		if time.Now().After(deadline) {
