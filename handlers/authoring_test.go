@@ -445,6 +445,23 @@ func TestAuthoringCoAuthors(t *testing.T) {
 	if got := co.get("/author").testid(t, "author-guide").Text(); !strings.Contains(got, "Co-author") {
 		t.Errorf("co-author's dashboard: %q", got)
 	}
+	// An admin sees every guide, each with the admin's own part in it
+	// (issue 13: it said "Co-author" on every guide).
+	admin := newAdmin(t, srv, "root@example.com")
+	createGuide(t, admin, "Admin's Own", "Start")
+	roles := map[string]string{}
+	admin.get("/author").doc(t).Find(`[data-testid="author-guide"]`).Each(func(_ int, row *goquery.Selection) {
+		roles[strings.TrimSpace(row.Find("a").First().Text())] = strings.Join(strings.Fields(row.Find(`[data-testid="author-guide-role"]`).Text()), " ")
+	})
+	for title, want := range map[string]string{
+		"Team Guide":                            "Admin access (owner: owner)",
+		"Admin's Own":                           "Owner",
+		"Backend web development, step by step": "Admin access (built-in guide)",
+	} {
+		if roles[title] != want {
+			t.Errorf("admin's dashboard, %s: role %q, want %q (all: %v)", title, roles[title], want, roles)
+		}
+	}
 	wantStatus(t, co.postForm(settings, settings+"/authors", url.Values{"email": {"owner@example.com"}}), http.StatusForbidden)
 	coID := mustUser(t, srv, "co@example.com").ID
 	wantStatus(t, co.postForm(settings, settings+"/authors/"+itoa(coID)+"/remove", nil), http.StatusForbidden)

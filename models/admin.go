@@ -108,11 +108,20 @@ func (u *Users) CreateAdmin(ctx context.Context, email, name, password string) (
 	if err != nil {
 		return false, err
 	}
+	// The audit row is written in the same transaction: an admin made
+	// on the server's command line is on the record like one made on
+	// the admin page.
+	audit := Audit{db: u.db}
+	cli := AuditEntry{UserAgent: "stepwise create-admin", Detail: "on the server's command line"}
 	err = u.db.WithTx(ctx, func(ctx context.Context) error {
 		existing, err := u.ByEmail(ctx, email)
 		switch {
 		case err == nil:
-			return u.update(ctx, `UPDATE users SET role = ?, locked_at = NULL, updated_at = ? WHERE id = ?`, RoleAdmin, now(), existing.ID)
+			if err := u.update(ctx, `UPDATE users SET role = ?, locked_at = NULL, updated_at = ? WHERE id = ?`, RoleAdmin, now(), existing.ID); err != nil {
+				return err
+			}
+			cli.Event, cli.TargetID = EventAdminPromoted, ID(existing.ID)
+			return audit.Record(ctx, cli)
 		case err != ErrNotFound:
 			return err
 		}
@@ -122,7 +131,11 @@ func (u *Users) CreateAdmin(ctx context.Context, email, name, password string) (
 		}
 		created = true
 		t := now()
-		return u.update(ctx, `UPDATE users SET role = ?, email_verified_at = ?, updated_at = ? WHERE id = ?`, RoleAdmin, t, t, user.ID)
+		if err := u.update(ctx, `UPDATE users SET role = ?, email_verified_at = ?, updated_at = ? WHERE id = ?`, RoleAdmin, t, t, user.ID); err != nil {
+			return err
+		}
+		cli.Event, cli.TargetID = EventAdminCreated, ID(user.ID)
+		return audit.Record(ctx, cli)
 	})
 	return created, err
 }

@@ -42,6 +42,10 @@ const (
 	EventWebhookCreated  = "webhook.created"
 	EventWebhookDeleted  = "webhook.deleted"
 	EventSettingsChanged = "admin.settings_change"
+
+	// The command line: stepwise create-admin made or promoted an admin.
+	EventAdminCreated  = "admin.created"
+	EventAdminPromoted = "admin.promoted"
 )
 
 // AuditEvents lists every event, for the admin page's filter.
@@ -52,7 +56,7 @@ var AuditEvents = []string{
 	EventTwoFactorFailure, EventRecoveryCodeUsed, EventRecoveryCodesNew, EventSessionRevoked, EventRoleChange,
 	EventLock, EventUnlock, EventForceReset, EventDataExport, EventAccountDeleted,
 	EventWebhookCreated, EventWebhookDeleted, EventSettingsChanged,
-	EventAPITokenCreated, EventAPITokenRevoked,
+	EventAPITokenCreated, EventAPITokenRevoked, EventAdminCreated, EventAdminPromoted,
 }
 
 // AuditEntry is one security event as recorded. Detail is a short

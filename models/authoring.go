@@ -53,6 +53,10 @@ type DashboardGuide struct {
 	PublishedAt *time.Time `db:"published_at"`
 	StepCount   int        `db:"step_count"`
 	Owner       bool       `db:"owner"`
+	CoAuthor    bool       `db:"co_author"`
+	// OwnerName is the owner's display name ("" for the built-in guide),
+	// for an admin's view of guides that are not theirs.
+	OwnerName string `db:"owner_name"`
 }
 
 // GuideForm is the guide settings form as submitted.
@@ -160,11 +164,14 @@ func (a *Authoring) Dashboard(ctx context.Context, u *User) ([]DashboardGuide, e
 	err := a.db.Select(ctx, &list, `
 		SELECT g.id, g.slug, g.title, g.published_at,
 		       (SELECT count(*) FROM steps s WHERE s.guide_id = g.id) AS step_count,
-		       coalesce(g.author_id = ?, FALSE) AS owner
+		       coalesce(g.author_id = ?, FALSE) AS owner,
+		       EXISTS (SELECT 1 FROM guide_authors ga WHERE ga.guide_id = g.id AND ga.user_id = ?) AS co_author,
+		       coalesce(o.display_name, '') AS owner_name
 		FROM guides g
+		LEFT JOIN users o ON o.id = g.author_id
 		WHERE ? OR g.author_id = ? OR EXISTS (SELECT 1 FROM guide_authors ga WHERE ga.guide_id = g.id AND ga.user_id = ?)
 		ORDER BY g.published_at IS NOT NULL, g.updated_at DESC, g.id
-		LIMIT 500`, u.ID, u.IsAdmin(), u.ID, u.ID)
+		LIMIT 500`, u.ID, u.ID, u.IsAdmin(), u.ID, u.ID)
 	if err != nil {
 		return nil, fmt.Errorf("author dashboard: %w", err)
 	}

@@ -48,6 +48,13 @@ func TestCreateAdmin(t *testing.T) {
 	m := models.New(d)
 	u, err := m.Users.Authenticate(ctx, "boss@example.com", "granite harbor velvet 19")
 	if err != nil || u.Role != models.RoleAdmin || u.EmailVerifiedAt == nil {
-		t.Errorf("admin: %+v, %v", u, err)
+		t.Fatalf("admin: %+v, %v", u, err)
+	}
+	// Both runs are on the record, on the admin.
+	for _, event := range []string{models.EventAdminCreated, models.EventAdminPromoted} {
+		rows, _, err := m.Audit.List(ctx, models.AuditFilter{Event: event, UserID: u.ID})
+		if err != nil || len(rows) != 1 || rows[0].TargetID == nil || *rows[0].TargetID != u.ID {
+			t.Errorf("audit %s: %+v, %v; want one row on the admin", event, rows, err)
+		}
 	}
 }
