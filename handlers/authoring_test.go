@@ -293,6 +293,9 @@ func TestAuthoringDeleteAndReorder(t *testing.T) {
 	// Delete asks first, then renumbers.
 	confirm := author.get(base + "2/delete")
 	wantStatus(t, confirm, http.StatusOK)
+	if cls, _ := confirm.testid(t, "confirm-delete").Attr("class"); !strings.Contains(cls, "button--danger") {
+		t.Errorf("the delete button is %q, want a danger button like every destructive action", cls)
+	}
 	if !strings.Contains(confirm.Body, "A") || confirm.testid(t, "confirm-delete").Length() != 1 {
 		t.Errorf("no confirmation page")
 	}

@@ -10,6 +10,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"stepwise/db/dbtest"
 )
 
@@ -227,6 +229,15 @@ func TestCatalogueFiltersAndSort(t *testing.T) {
 	fr := c.get("/?sort=followed")
 	if got := fr.testid(t, "guide-learners").First().Text(); got != "3 learners" {
 		t.Errorf("learners on the first card: got %q", got)
+	}
+	// A guide nobody follows shows no "0 learners" (issue 13).
+	fr.doc(t).Find(`[data-testid="guide-card"]`).Each(func(_ int, card *goquery.Selection) {
+		if got := card.Find(`[data-testid="guide-learners"]`).Text(); strings.HasPrefix(got, "0 ") {
+			t.Errorf("card %q shows %q", card.Find("h3").Text(), got)
+		}
+	})
+	if n := fr.testid(t, "guide-learners").Length(); n < 3 || n >= fr.testid(t, "guide-card").Length() {
+		t.Errorf("%d cards of %d show learners, want the followed ones only", n, fr.testid(t, "guide-card").Length())
 	}
 }
 
