@@ -79,9 +79,16 @@ func pause(ctx context.Context, attempt int) error {
 	}
 }
 
-// runTx is one attempt: begin, fn, commit; fn's error rolls back.
-func (d *DB) runTx(ctx context.Context, opts *sql.TxOptions, fn func(ctx context.Context) error) (err error) {
-	tx, err := d.W.BeginTxx(ctx, opts)
+// runTx is one attempt on the writer pool: begin, fn, commit; fn's error
+// rolls back.
+func (d *DB) runTx(ctx context.Context, opts *sql.TxOptions, fn func(ctx context.Context) error) error {
+	return d.runTxOn(ctx, d.W.BeginTxx, opts, fn)
+}
+
+// runTxOn is one attempt on the transaction begin starts.
+func (d *DB) runTxOn(ctx context.Context, begin func(context.Context, *sql.TxOptions) (*sqlx.Tx, error),
+	opts *sql.TxOptions, fn func(ctx context.Context) error) (err error) {
+	tx, err := begin(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
 	}

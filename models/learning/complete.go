@@ -78,7 +78,7 @@ func (s *Service) ToggleStep(ctx context.Context, user *models.User, in StepInpu
 func (s *Service) change(ctx context.Context, user *models.User, in StepInput,
 	apply func(ctx context.Context, t Target) (done, added bool, err error)) (Completion, error) {
 	var out Completion
-	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+	err := s.db.WithTxFor(ctx, learnerKey(user), func(ctx context.Context) error {
 		t, err := s.locate(ctx, user, in.StepRef)
 		if err != nil {
 			return err

@@ -19,3 +19,14 @@ type Service struct {
 
 // New returns the learning operations over d and its stores m.
 func New(d *db.DB, m *models.Models) *Service { return &Service{db: d, m: m} }
+
+// learnerKey is whose transaction an operation runs: a learner's own
+// requests (a double click, a retrying client, a syncing script) wait for
+// each other on PostgreSQL instead of failing to serialize and being
+// retried (db.WithTxFor). A visitor, refused inside, is key 0.
+func learnerKey(user *models.User) int64 {
+	if user == nil {
+		return 0
+	}
+	return user.ID
+}

@@ -53,7 +53,7 @@ const noteBlank = "Write the note; to remove it, delete it."
 // rejects is refused as invalid (field "body").
 func (s *Service) SaveNote(ctx context.Context, user *models.User, in NoteInput) (NoteResult, error) {
 	var out NoteResult
-	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+	err := s.db.WithTxFor(ctx, learnerKey(user), func(ctx context.Context) error {
 		t, err := s.locate(ctx, user, in.StepRef)
 		if err != nil {
 			return err
@@ -96,7 +96,7 @@ func (s *Service) SaveNote(ctx context.Context, user *models.User, in NoteInput)
 // no note there it refuses with no_note.
 func (s *Service) DeleteNote(ctx context.Context, user *models.User, in NoteDeletion) (NoteDeleted, error) {
 	var out NoteDeleted
-	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+	err := s.db.WithTxFor(ctx, learnerKey(user), func(ctx context.Context) error {
 		t, err := s.locate(ctx, user, in.StepRef)
 		if err != nil {
 			return err

@@ -36,7 +36,7 @@ var errNoQuiz = models.Refuse(models.RefusedNotFound, CodeNoQuiz, "This step has
 // with a message per answer; nothing is silently dropped.
 func (s *Service) AnswerQuiz(ctx context.Context, user *models.User, in QuizAnswers) (QuizResult, error) {
 	var out QuizResult
-	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+	err := s.db.WithTxFor(ctx, learnerKey(user), func(ctx context.Context) error {
 		t, err := s.locate(ctx, user, in.StepRef)
 		if err != nil {
 			return err
