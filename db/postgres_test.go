@@ -28,6 +28,74 @@ func openPostgres(t *testing.T) (*db.DB, string) {
 	return d, url
 }
 
+// twoPoolsWithCounters opens two pools (two instances) on one fresh
+// schema holding a table counter (k, n) with a row (k, 0) for each key.
+func twoPoolsWithCounters(t *testing.T, keys ...int) (a, b *db.DB) {
+	t.Helper()
+	a, url := openPostgres(t)
+	b, err := db.Open(url, db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = b.Close() })
+	ctx := context.Background()
+	if _, err := a.Exec(ctx, `CREATE TABLE counter (k INTEGER PRIMARY KEY, n INTEGER NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		if _, err := a.Exec(ctx, `INSERT INTO counter (k, n) VALUES (?, 0)`, k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a, b
+}
+
+// incrementer is a transaction that reads counter key and writes it back
+// one higher, pausing in between so that others read the same value.
+func incrementer(d *db.DB, key int) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		var v int
+		if err := d.Get(ctx, &v, `SELECT n FROM counter WHERE k = ?`, key); err != nil {
+			return err
+		}
+		time.Sleep(time.Millisecond)
+		_, err := d.Exec(ctx, `UPDATE counter SET n = ? WHERE k = ?`, v+1, key)
+		return err
+	}
+}
+
+// atOnce runs run n times at once, on pools a and b in turn, and fails t
+// when one fails.
+func atOnce(t *testing.T, a, b *db.DB, n int, run func(d *db.DB) error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		d := a
+		if i%2 == 1 {
+			d = b
+		}
+		wg.Go(func() { errs <- run(d) })
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("a transaction failed: %v", err)
+		}
+	}
+}
+
+// counter is the value of counter key.
+func counter(t *testing.T, d *db.DB, key int) int {
+	t.Helper()
+	var n int
+	if err := d.Get(context.Background(), &n, `SELECT n FROM counter WHERE k = ?`, key); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // Instances that start together on one PostgreSQL apply each migration
 // once: the advisory lock makes the others wait and find nothing to do.
 func TestPostgresMigrationsRunOnceAcrossInstances(t *testing.T) {
@@ -180,53 +248,10 @@ func TestPostgresSessionStore(t *testing.T) {
 // must give the same result, where READ COMMITTED loses updates.
 func TestPostgresTransactionsAreSerializable(t *testing.T) {
 	t.Parallel()
-	a, url := openPostgres(t)
-	b, err := db.Open(url, db.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = b.Close() })
-	ctx := context.Background()
-	if _, err := a.Exec(ctx, `CREATE TABLE counter (n INTEGER NOT NULL)`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.Exec(ctx, `INSERT INTO counter (n) VALUES (0)`); err != nil {
-		t.Fatal(err)
-	}
+	a, b := twoPoolsWithCounters(t, 0)
 	const n = 20
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for i := range n {
-		d := a
-		if i%2 == 1 {
-			d = b
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs <- d.WithTx(ctx, func(ctx context.Context) error {
-				var v int
-				if err := d.Get(ctx, &v, `SELECT n FROM counter`); err != nil {
-					return err
-				}
-				time.Sleep(time.Millisecond) // let the others read the same value
-				_, err := d.Exec(ctx, `UPDATE counter SET n = ?`, v+1)
-				return err
-			})
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatalf("a transaction failed: %v", err)
-		}
-	}
-	var got int
-	if err := a.Get(ctx, &got, `SELECT n FROM counter`); err != nil {
-		t.Fatal(err)
-	}
-	if got != n {
+	atOnce(t, a, b, n, func(d *db.DB) error { return d.WithTx(context.Background(), incrementer(d, 0)) })
+	if got := counter(t, a, 0); got != n {
 		t.Errorf("counter after %d increments: %d (updates were lost)", n, got)
 	}
 	if a.TxRetries()+b.TxRetries() == 0 {

@@ -3,7 +3,6 @@ package db_test
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,31 +16,16 @@ import (
 // and a failed transaction lets the key go.
 func TestPostgresWithTxForQueuesOneKey(t *testing.T) {
 	t.Parallel()
-	a, url := openPostgres(t)
-	b, err := db.Open(url, db.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = b.Close() })
+	a, b := twoPoolsWithCounters(t, 7, 8)
 	ctx := context.Background()
-	if _, err := a.Exec(ctx, `CREATE TABLE counter (k INTEGER PRIMARY KEY, n INTEGER NOT NULL)`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.Exec(ctx, `INSERT INTO counter (k, n) VALUES (7, 0), (8, 0)`); err != nil {
-		t.Fatal(err)
-	}
+	// increment is incrementer in WithTxFor, first waiting for hold (if
+	// any) while it holds the key.
 	increment := func(d *db.DB, key int64, hold <-chan struct{}) error {
 		return d.WithTxFor(ctx, key, func(ctx context.Context) error {
-			var v int
-			if err := d.Get(ctx, &v, `SELECT n FROM counter WHERE k = ?`, key); err != nil {
-				return err
-			}
 			if hold != nil {
 				<-hold
 			}
-			time.Sleep(time.Millisecond) // let the others try to read the same value
-			_, err := d.Exec(ctx, `UPDATE counter SET n = ? WHERE k = ?`, v+1, key)
-			return err
+			return incrementer(d, int(key))(ctx)
 		})
 	}
 
@@ -71,27 +55,8 @@ func TestPostgresWithTxForQueuesOneKey(t *testing.T) {
 	}
 
 	const n = 20
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for i := range n {
-		d := a
-		if i%2 == 1 {
-			d = b
-		}
-		wg.Go(func() { errs <- increment(d, 7, nil) })
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatalf("a transaction failed: %v", err)
-		}
-	}
-	var got int
-	if err := a.Get(ctx, &got, `SELECT n FROM counter WHERE k = 7`); err != nil {
-		t.Fatal(err)
-	}
-	if got != n+1 {
+	atOnce(t, a, b, n, func(d *db.DB) error { return increment(d, 7, nil) })
+	if got := counter(t, a, 7); got != n+1 {
 		t.Errorf("counter after %d increments: %d, want %d", n+1, got, n+1)
 	}
 	if r := a.TxRetries() + b.TxRetries(); r != 0 {

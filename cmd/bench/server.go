@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -13,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"stepwise/cmd/internal/front"
 )
 
 // seed runs `stepwise seed-demo` into a fresh database and returns how
@@ -45,7 +46,7 @@ type server struct {
 // startServer starts the binary on a free loopback port and waits until
 // /readyz answers 200; the time that takes is the start-up time.
 func startServer(ctx context.Context, bin string, database *benchDB, logPath string, extra ...string) (*server, error) {
-	addr, err := freeAddr()
+	addr, err := front.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
@@ -80,18 +81,6 @@ func startServer(ctx context.Context, bin string, database *benchDB, logPath str
 	}
 	s.startup = time.Since(start)
 	return s, nil
-}
-
-// freeAddr asks the kernel for a free loopback port. Another process could
-// take it before the server binds it; on a benchmark machine that is rare
-// enough to accept.
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }
 
 // waitReady polls /readyz every few milliseconds: the poll interval bounds

@@ -57,11 +57,11 @@ func Start(nginx, site, dir string, instances ...string) (*Nginx, error) {
 	if err != nil {
 		return nil, err
 	}
-	httpAddr, err := freeAddr()
+	httpAddr, err := FreeAddr()
 	if err != nil {
 		return nil, err
 	}
-	httpsAddr, err := freeAddr()
+	httpsAddr, err := FreeAddr()
 	if err != nil {
 		return nil, err
 	}
@@ -152,8 +152,10 @@ func (n *Nginx) Stop() {
 	_ = n.cmd.Wait()
 }
 
-// freeAddr asks the kernel for a free loopback port.
-func freeAddr() (string, error) {
+// FreeAddr asks the kernel for a free loopback port. Another process could
+// take it before it is bound; on a test or benchmark machine that is rare
+// enough to accept.
+func FreeAddr() (string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", err
