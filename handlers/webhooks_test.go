@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"stepwise/handlers/webhook"
 	"stepwise/models"
 )
 
@@ -50,7 +51,20 @@ func TestWebhookPagesCreateTestAndDelete(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
 	author := newAuthor(t, srv, "writer@example.com", models.RoleAuthor)
-	wantStatus(t, author.get("/account/webhooks"), http.StatusOK)
+	list := author.get("/account/webhooks")
+	wantStatus(t, list, http.StatusOK)
+	// How to check a delivery is on the page, not in the README
+	// (issue 13), and matches what deliveries carry.
+	help := strings.Join(strings.Fields(list.testid(t, "signature-help").Text()), " ")
+	for _, want := range []string{webhook.HeaderSignature + ": t=", "HMAC-SHA256", "<t>.<raw body>", "constant time",
+		fmt.Sprintf("%.0f minutes", webhook.ReplayWindow.Minutes()), "openssl dgst -sha256 -hmac"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("the signature help lacks %q: %s", want, help)
+		}
+	}
+	if strings.Contains(list.Body, "README") {
+		t.Errorf("the webhooks page sends its users to the README")
+	}
 	if author.get("/account").testid(t, "account-webhooks").Length() != 1 {
 		t.Errorf("the account page does not link an author to webhooks")
 	}

@@ -83,7 +83,7 @@ func Webhooks(p views.Page, d WebhooksData) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"account webhooks\" data-testid=\"webhooks-page\"><p class=\"eyebrow\"><a href=\"/account\">Your account</a></p><h1>Webhooks</h1><p>Stepwise posts a signed JSON message to your URL when one of the chosen events happens. How to check the signature is in the README's “Webhooks” section.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"account webhooks\" data-testid=\"webhooks-page\"><p class=\"eyebrow\"><a href=\"/account\">Your account</a></p><h1>Webhooks</h1><p>Stepwise posts a signed JSON message to your URL when one of the chosen events happens. Check its signature before you trust it (below).</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -338,13 +338,48 @@ func Webhooks(p views.Page, d WebhooksData) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "</fieldset><button type=\"submit\" class=\"button button--primary\">Add webhook</button></form></section></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "</fieldset><button type=\"submit\" class=\"button button--primary\">Add webhook</button></form></section>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = webhookSignatureHelp().Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "</div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			return nil
 		})
 		templ_7745c5c3_Err = layouts.Base(p).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		return nil
+	})
+}
+
+// webhookSignatureHelp says how a receiver checks a delivery's signature,
+// on the webhooks page itself (the README says the same).
+func webhookSignatureHelp() templ.Component {
+	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
+		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
+		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
+			return templ_7745c5c3_CtxErr
+		}
+		templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
+		if !templ_7745c5c3_IsBuffer {
+			defer func() {
+				templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err == nil {
+					templ_7745c5c3_Err = templ_7745c5c3_BufErr
+				}
+			}()
+		}
+		ctx = templ.InitializeContext(ctx)
+		ctx = templ.ClearChildren(ctx)
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "<section class=\"card\" aria-labelledby=\"signature-title\" data-testid=\"signature-help\"><h2 id=\"signature-title\">Checking the signature</h2><p>Each delivery carries a header <code translate=\"no\">Stepwise-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex&gt;</code>. The hex is HMAC-SHA256, keyed with the whole secret (<code translate=\"no\">whsec_…</code>, shown once when you add the webhook), of <code translate=\"no\">&lt;t&gt;.&lt;raw body&gt;</code>. Your receiver should:</p><ol><li>compute that HMAC over the raw bytes of the body, before parsing the JSON;</li><li>compare it with <code translate=\"no\">v1</code> in constant time;</li><li>refuse a <code translate=\"no\">t</code> more than 5 minutes away from its own clock, so a captured request cannot be replayed.</li></ol><p>In a shell, with the header's <code translate=\"no\">t</code>, the body and your secret:</p><pre><code translate=\"no\">expected=$(printf '%s.%s' \"$t\" \"$body\" | openssl dgst -sha256 -hmac \"$secret\" -hex | sed 's/^.* //')</code></pre></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
