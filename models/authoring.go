@@ -99,8 +99,11 @@ func (f GuideForm) Validate() FieldErrors {
 		fe.Add("title", "Use at most 120 characters of plain text.")
 	}
 	switch {
+	case f.Slug == "" && f.Title == "":
+		// Left empty, the address is made from the title (the form says
+		// so): the title's own error is the one thing to fix.
 	case f.Slug == "":
-		fe.Add("slug", "Choose the guide's web address (letters, digits and hyphens).")
+		fe.Add("slug", "No address could be made from the title: choose one (letters, digits and hyphens).")
 	case len(f.Slug) > SlugMaxLen || Slugify(f.Slug) != f.Slug:
 		fe.Add("slug", "Use lower-case letters, digits and single hyphens only, at most 80.")
 	case f.Slug == "new":
