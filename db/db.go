@@ -42,6 +42,8 @@ type DB struct {
 	// retries counts transactions run again after a serialization
 	// failure (tx.go; PostgreSQL only).
 	retries atomic.Int64
+	// keyed queues WithTxFor's callers of one key inside the process.
+	keyed keyLocks
 
 	// dialect is the database's kind; "" is SQLite.
 	dialect Dialect

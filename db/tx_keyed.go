@@ -20,13 +20,22 @@ const advisoryClass = 0x5374 // "St"
 // each other and be retried; WithTxFor has them wait in turn instead: it
 // takes an advisory lock on key before the transaction begins (so its
 // snapshot is taken after the previous holder committed) and lets it go
-// after the commit. Transactions of different keys still run at once under
+// after the commit. Within one instance the callers of a key queue before
+// they take a connection (keyLocks), so a burst holds one connection per
+// instance, not the pool. Transactions of different keys still run at once under
 // SERIALIZABLE, with WithTx's retries. On SQLite, whose single writer runs
 // every transaction in turn, it is WithTx.
 func (d *DB) WithTxFor(ctx context.Context, key int64, fn func(ctx context.Context) error) error {
 	if txFrom(ctx) != nil || d.Dialect() != Postgres {
 		return d.WithTx(ctx, fn)
 	}
+	// Queued here first, without a connection: the pool is small, and
+	// one party's burst must not hold it all while it waits on itself.
+	unlock, err := d.keyed.lock(ctx, key)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	conn, err := d.W.Connx(ctx)
 	if err != nil {
 		return fmt.Errorf("db: connection: %w", err)
