@@ -111,7 +111,6 @@ func (u *Users) CreateAdmin(ctx context.Context, email, name, password string) (
 	// The audit row is written in the same transaction: an admin made
 	// on the server's command line is on the record like one made on
 	// the admin page.
-	audit := Audit{db: u.db}
 	cli := AuditEntry{UserAgent: "stepwise create-admin", Detail: "on the server's command line"}
 	err = u.db.WithTx(ctx, func(ctx context.Context) error {
 		existing, err := u.ByEmail(ctx, email)
@@ -121,7 +120,7 @@ func (u *Users) CreateAdmin(ctx context.Context, email, name, password string) (
 				return err
 			}
 			cli.Event, cli.TargetID = EventAdminPromoted, ID(existing.ID)
-			return audit.Record(ctx, cli)
+			return u.audit.Record(ctx, cli)
 		case err != ErrNotFound:
 			return err
 		}
@@ -135,7 +134,7 @@ func (u *Users) CreateAdmin(ctx context.Context, email, name, password string) (
 			return err
 		}
 		cli.Event, cli.TargetID = EventAdminCreated, ID(user.ID)
-		return audit.Record(ctx, cli)
+		return u.audit.Record(ctx, cli)
 	})
 	return created, err
 }

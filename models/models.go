@@ -67,13 +67,14 @@ func New(d *db.DB) *Models { return NewWithClock(d, now) }
 // clock, so tests can move time without sleeping.
 func NewWithClock(d *db.DB, clock func() time.Time) *Models {
 	hooks := newWebhooks(d)
+	audit := &Audit{db: d}
 	m := &Models{
-		Users:     &Users{db: d, hooks: hooks},
+		Users:     &Users{db: d, hooks: hooks, audit: audit},
 		Guides:    &Guides{db: d},
 		Steps:     &Steps{db: d},
 		Progress:  &Progress{db: d, now: clock, hooks: hooks},
 		Sessions:  &UserSessions{db: d, now: clock},
-		Audit:     &Audit{db: d},
+		Audit:     audit,
 		Throttle:  &Throttle{db: d, now: clock},
 		TwoFactor: &TwoFactor{db: d},
 		Tokens:    &AccountTokens{db: d, now: clock},

@@ -52,6 +52,7 @@ func (u *User) TwoFactor() bool { return u.TOTPEnabledAt != nil }
 type Users struct {
 	db    *db.DB
 	hooks *Webhooks // user.created
+	audit *Audit    // create-admin's row
 }
 
 // NewUser is what sign-up supplies.
