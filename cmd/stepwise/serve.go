@@ -142,10 +142,6 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer stopRedirect()
-	log.Info("stepwise started",
-		"addr", scheme+"://"+ln.Addr().String(), "database", cfg.database,
-		"migrations_applied", n, "guides_loaded", loaded, "startup", time.Since(start).Round(time.Millisecond))
-
 	if *adminAddr != "off" && *adminAddr != "" {
 		stopAdmin, err := startAdmin(*adminAddr, built.Metrics.Handler(), log)
 		switch {
@@ -160,6 +156,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 			return err
 		}
 	}
+	// Logged once every listener is up: whoever waits for this line (a
+	// test, an operator's script) finds the admin listener there too.
+	log.Info("stepwise started",
+		"addr", scheme+"://"+ln.Addr().String(), "database", cfg.database,
+		"migrations_applied", n, "guides_loaded", loaded, "startup", time.Since(start).Round(time.Millisecond))
 
 	// Webhook deliveries are sent by a worker beside the server, never in
 	// a request; it stops with ctx and is waited for before the database
